@@ -1,0 +1,1 @@
+"""Chỉ tiêu: core domain logic (no Streamlit). See README.md."""

@@ -1,0 +1,86 @@
+"""The database schema: every table of the product, in one place.
+
+Localities are always (scheme, code): administrative codes were reused after the 2025
+reform, so a bare code is ambiguous. Plans whose locality the registry cannot settle are
+stored under scheme 'unresolved' with a code made from the folded name.
+"""
+SCHEMA_VERSION = 1
+
+DDL = [
+    """CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)""",
+    # Administrative units (issue 6): both schemes and the crosswalk between them.
+    """CREATE TABLE IF NOT EXISTS admin_units (
+        scheme VARCHAR NOT NULL, code VARCHAR NOT NULL, name VARCHAR NOT NULL,
+        type VARCHAR, level VARCHAR, parent_code VARCHAR, province_code VARCHAR,
+        valid_from DATE, valid_to DATE, name_folded VARCHAR,
+        PRIMARY KEY (scheme, code))""",
+    """CREATE TABLE IF NOT EXISTS unit_crosswalk (
+        old_scheme VARCHAR NOT NULL, old_code VARCHAR NOT NULL,
+        new_scheme VARCHAR NOT NULL, new_code VARCHAR NOT NULL, note VARCHAR,
+        PRIMARY KEY (old_scheme, old_code, new_scheme, new_code))""",
+    # Localities that plans and actuals refer to (a registry unit or an unresolved name).
+    """CREATE TABLE IF NOT EXISTS localities (
+        scheme VARCHAR NOT NULL, code VARCHAR NOT NULL, name VARCHAR NOT NULL,
+        level VARCHAR, province VARCHAR, parent_scheme VARCHAR, parent_code VARCHAR,
+        synthetic BOOLEAN DEFAULT FALSE,
+        PRIMARY KEY (scheme, code))""",
+    """CREATE TABLE IF NOT EXISTS indicators (
+        code VARCHAR PRIMARY KEY, name_vi VARCHAR NOT NULL, name_en VARCHAR,
+        unit VARCHAR, direction VARCHAR, category VARCHAR, kind VARCHAR,
+        measured VARCHAR, tolerance VARCHAR, aliases VARCHAR)""",
+    """CREATE SEQUENCE IF NOT EXISTS plan_ids START 1""",
+    """CREATE TABLE IF NOT EXISTS plans (
+        plan_id INTEGER PRIMARY KEY DEFAULT nextval('plan_ids'),
+        plan_key VARCHAR NOT NULL UNIQUE,          -- file stem, e.g. 000_df2d31d57fad400c
+        source_file VARCHAR NOT NULL, sha256 VARCHAR NOT NULL,
+        locality_scheme VARCHAR NOT NULL, locality_code VARCHAR NOT NULL,
+        locality_name VARCHAR, level VARCHAR, province VARCHAR, year INTEGER NOT NULL,
+        title VARCHAR, source_text VARCHAR, notes VARCHAR,
+        loaded_at TIMESTAMP DEFAULT current_timestamp, loaded_by VARCHAR,
+        synthetic BOOLEAN DEFAULT FALSE)""",
+    """CREATE SEQUENCE IF NOT EXISTS target_ids START 1""",
+    """CREATE TABLE IF NOT EXISTS targets (
+        target_id INTEGER PRIMARY KEY DEFAULT nextval('target_ids'),
+        plan_id INTEGER NOT NULL, seq INTEGER NOT NULL,
+        indicator VARCHAR NOT NULL, indicator_label VARCHAR,
+        scope VARCHAR NOT NULL DEFAULT '', comparator VARCHAR NOT NULL,
+        value DOUBLE, value_high DOUBLE, unit VARCHAR, text VARCHAR,
+        char_start INTEGER, char_end INTEGER, note VARCHAR)""",
+    # Uploads of actuals (issue 3): one row per confirmed file.
+    """CREATE SEQUENCE IF NOT EXISTS upload_ids START 1""",
+    """CREATE TABLE IF NOT EXISTS uploads (
+        upload_id INTEGER PRIMARY KEY DEFAULT nextval('upload_ids'),
+        file_name VARCHAR, sha256 VARCHAR, uploader VARCHAR,
+        uploaded_at TIMESTAMP DEFAULT current_timestamp,
+        rows_accepted INTEGER, rows_rejected INTEGER,
+        undone_at TIMESTAMP, undone_by VARCHAR, sample BOOLEAN DEFAULT FALSE)""",
+    # Every reported value ever stored; the current one for a key is the newest active row.
+    """CREATE SEQUENCE IF NOT EXISTS actual_ids START 1""",
+    """CREATE TABLE IF NOT EXISTS actuals (
+        actual_id INTEGER PRIMARY KEY DEFAULT nextval('actual_ids'),
+        upload_id INTEGER,
+        locality_scheme VARCHAR NOT NULL, locality_code VARCHAR NOT NULL,
+        indicator VARCHAR NOT NULL, scope VARCHAR NOT NULL DEFAULT '',
+        year INTEGER NOT NULL, period VARCHAR NOT NULL,
+        value DOUBLE, unit VARCHAR, verdict VARCHAR,      -- verdict: dat / khong_dat (qualitative)
+        assigned_value DOUBLE,                            -- figure assigned from above (exceed_assigned)
+        standing VARCHAR,                                 -- estimate / preliminary / official
+        note VARCHAR, source VARCHAR, illustrative BOOLEAN DEFAULT FALSE,
+        created_at TIMESTAMP DEFAULT current_timestamp, created_by VARCHAR,
+        superseded_by INTEGER, active BOOLEAN DEFAULT TRUE)""",
+    # Access control and audit (issue 5).
+    """CREATE TABLE IF NOT EXISTS users (
+        username VARCHAR PRIMARY KEY, display_name VARCHAR, role VARCHAR NOT NULL,
+        password_hash VARCHAR NOT NULL, disabled BOOLEAN DEFAULT FALSE,
+        created_at TIMESTAMP DEFAULT current_timestamp)""",
+    """CREATE TABLE IF NOT EXISTS user_localities (
+        username VARCHAR NOT NULL, locality_scheme VARCHAR NOT NULL, locality_code VARCHAR NOT NULL,
+        PRIMARY KEY (username, locality_scheme, locality_code))""",
+    """CREATE SEQUENCE IF NOT EXISTS audit_ids START 1""",
+    """CREATE TABLE IF NOT EXISTS audit_log (
+        audit_id INTEGER PRIMARY KEY DEFAULT nextval('audit_ids'),
+        logged_at TIMESTAMP DEFAULT current_timestamp, actor VARCHAR, action VARCHAR NOT NULL,
+        entity VARCHAR, entity_key VARCHAR, before_json VARCHAR, after_json VARCHAR)""",
+    """CREATE INDEX IF NOT EXISTS targets_plan ON targets(plan_id)""",
+    """CREATE INDEX IF NOT EXISTS actuals_key ON actuals(locality_scheme, locality_code, indicator, year, period)""",
+]
