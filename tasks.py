@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""The project's two commands, with nothing but the standard library:
+
+    python3 tasks.py run     # set up if needed, build the sample database, open the dashboard
+    python3 tasks.py test    # set up if needed, run every test (browser tests included)
+
+Set-up creates `.venv` when it is missing and installs `requirements.txt` into it whenever
+that file changed (a hash stamp in `.venv` remembers the last install). Extra arguments after
+`test` go to pytest (`python3 tasks.py test -k charts`); after `run` they go to streamlit.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+REQUIREMENTS = ROOT / "requirements.txt"
+STAMP = VENV / ".requirements.sha256"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def venv_python() -> Path:
+    if os.name == "nt":
+        return VENV / "Scripts" / "python.exe"
+    return VENV / "bin" / "python"
+
+
+def say(msg: str) -> None:
+    print(f"[tasks] {msg}", flush=True)
+
+
+def ensure_venv() -> Path:
+    """Create .venv if needed and install requirements.txt when it changed since last time."""
+    py = venv_python()
+    if not py.exists():
+        say(f"creating {VENV}")
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    digest = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
+    if not STAMP.exists() or STAMP.read_text().strip() != digest:
+        say("installing requirements.txt")
+        subprocess.check_call([str(py), "-m", "pip", "install", "--disable-pip-version-check", "-q",
+                               "-r", str(REQUIREMENTS)], cwd=ROOT)
+        STAMP.write_text(digest)
+    return py
+
+
+def ensure_chromium() -> None:
+    """Browser tests drive Debian's chromium; a fresh Linux machine (CI) gets it installed."""
+    if not sys.platform.startswith("linux") or CHROMIUM.exists():
+        return
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        say("installing chromium (apt-get)")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.check_call(["apt-get", "update", "-q"], env=env)
+        subprocess.check_call(["apt-get", "install", "-y", "-q", "chromium", "chromium-driver"], env=env)
+    else:
+        say("chromium is missing (/usr/bin/chromium): install it with "
+            "`sudo apt-get install chromium chromium-driver`; browser tests will fail in CI and skip locally")
+
+
+def default_db_missing() -> bool:
+    sys.path.insert(0, str(ROOT))
+    try:
+        from chitieu.settings import db_path  # stdlib-only module
+    finally:
+        sys.path.pop(0)
+    return not db_path().exists()
+
+
+def cmd_run(py: Path, extra: list[str]) -> int:
+    if default_db_missing():
+        say("building the sample database from data/ (first start)")
+        # The dashboard builds it too; doing it here shows the report in the terminal.
+        rc = subprocess.call([str(py), "-m", "loaders", "build"], cwd=ROOT)
+        if rc != 0:
+            say("build reported a problem; the dashboard will show what it can")
+    env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    env.setdefault("STREAMLIT_SERVER_HEADLESS", "false")
+    try:
+        return subprocess.call([str(py), "-m", "streamlit", "run", "dashboard.py", *extra], cwd=ROOT, env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
+def cmd_test(py: Path, extra: list[str]) -> int:
+    ensure_chromium()
+    rc = subprocess.call([str(py), "-m", "pytest", *extra], cwd=ROOT)
+    if rc == 5:
+        say("pytest collected no tests: that is a failure")
+    return rc
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"run", "test"}:
+        print(__doc__)
+        return 2
+    try:
+        py = ensure_venv()
+        return {"run": cmd_run, "test": cmd_test}[argv[0]](py, argv[1:])
+    except subprocess.CalledProcessError as exc:
+        say(f"failed: {' '.join(map(str, exc.cmd))} (exit {exc.returncode})")
+        return exc.returncode or 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
