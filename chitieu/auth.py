@@ -1,0 +1,240 @@
+"""Who may do what: password hashing and role rules (no Streamlit, no SQL of its own).
+
+Roles:
+- viewer  — reads every page (so does an anonymous visitor: reading needs no login);
+- analyst — stores plans and actuals only for the localities assigned to them and every
+            locality below those in the hierarchy (localities.parent_*, admin_units.parent_code);
+- admin   — everything, including users and the indicator catalogue.
+A disabled user is treated as nobody. Unresolved localities (scheme 'unresolved') have no
+parent, so only an admin (or an analyst assigned exactly that key) may write them.
+
+Passwords: bcrypt over a SHA-256 digest of the password (so passwords longer than bcrypt's
+72 bytes are not silently cut). Only the hash is ever stored; nothing here logs a password.
+
+The command line runs with the rights of the operating-system account (whoever can run it
+can also open the database file, so file permissions are the real gate there). Its rule:
+while the database has no users, the CLI is the operator's tool and needs no --user; once
+users exist, write commands need --user NAME of an active user with the right role and
+localities. Users commands need an admin --user once an active admin exists.
+"""
+from __future__ import annotations
+
+import base64
+import getpass
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import bcrypt
+
+from chitieu.errors import UserError
+from chitieu.store import users as user_store
+
+ROLES = ("viewer", "analyst", "admin")
+WRITE_ROLES = ("analyst", "admin")
+BCRYPT_ROUNDS = 12
+HASH_PREFIX = "bcrypt-sha256$"
+MIN_PASSWORD = 8
+MAX_PASSWORD = 1024
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    role: str
+    display_name: str = ""
+    disabled: bool = False
+    localities: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.username
+
+
+# ---- validation ---------------------------------------------------------------------------
+
+def check_username(name: str) -> str:
+    """Normalise (strip, lower-case) and validate a user name; raises UserError 'invalid-username'."""
+    n = unicodedata.normalize("NFC", str(name or "")).strip().lower()
+    if not _USERNAME.match(n):
+        raise UserError("invalid-username",
+                        f'Tên đăng nhập "{name}" không hợp lệ: 2–64 ký tự a-z, 0-9, dấu . _ - @, không dấu.',
+                        f'Invalid user name "{name}": 2-64 characters a-z, 0-9, . _ - @, no diacritics.')
+    return n
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise UserError("invalid-role", f'Vai trò "{role}" không hợp lệ (viewer, analyst, admin).',
+                        f'Invalid role "{role}" (viewer, analyst, admin).')
+    return role
+
+
+def check_password(password: str) -> str:
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+        raise UserError("weak-password", f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.",
+                        f"The password needs at least {MIN_PASSWORD} characters.")
+    if len(password) > MAX_PASSWORD:
+        raise UserError("weak-password", "Mật khẩu quá dài.", "The password is too long.")
+    return password
+
+
+# ---- hashing ------------------------------------------------------------------------------
+
+def _digest(password: str) -> bytes:
+    raw = unicodedata.normalize("NFC", password).encode("utf-8")
+    return base64.b64encode(hashlib.sha256(raw).digest())
+
+
+def hash_password(password: str) -> str:
+    """A salted bcrypt hash of the (validated) password, as text to store."""
+    check_password(password)
+    return HASH_PREFIX + bcrypt.hashpw(_digest(password), bcrypt.gensalt(BCRYPT_ROUNDS)).decode("ascii")
+
+
+def verify_password(password: str, stored: str | None) -> bool:
+    """True when `password` matches the stored hash; False for anything malformed."""
+    if not isinstance(password, str) or not stored or not stored.startswith(HASH_PREFIX):
+        return False
+    try:
+        return bcrypt.checkpw(_digest(password), stored[len(HASH_PREFIX):].encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        return False
+
+
+_DUMMY_HASH: list[str] = []
+
+
+def _dummy_hash() -> str:
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(hash_password("khong-phai-mat-khau"))
+    return _DUMMY_HASH[0]
+
+
+# ---- users --------------------------------------------------------------------------------
+
+def _to_user(row: dict) -> User:
+    return User(username=row["username"], role=row["role"], display_name=row.get("display_name") or "",
+                disabled=bool(row.get("disabled")), localities=tuple(row.get("localities") or ()))
+
+
+def load_user(con, username: str | None) -> User | None:
+    """The active user of that name, or None (unknown or disabled)."""
+    if not username:
+        return None
+    row = user_store.get_user(con, username)
+    if row is None or row["disabled"]:
+        return None
+    return _to_user(row)
+
+
+def authenticate(con, username: str, password: str) -> User | None:
+    """The user when name and password match and the account is active; else None.
+
+    Unknown names still cost one bcrypt check, so timing does not reveal which names exist.
+    """
+    try:
+        name = check_username(username)
+    except UserError:
+        name = None
+    row = user_store.get_user(con, name) if name else None
+    if row is None:
+        verify_password(password or "", _dummy_hash())
+        return None
+    if not verify_password(password or "", row["password_hash"]) or row["disabled"]:
+        return None
+    return _to_user(row)
+
+
+def users_exist(con) -> bool:
+    return user_store.count_users(con) > 0
+
+
+# ---- rights -------------------------------------------------------------------------------
+
+def is_role(user: User | None, *roles: str) -> bool:
+    return user is not None and not user.disabled and user.role in roles
+
+
+def can_write(user: User | None, scheme: str, code: str, con) -> bool:
+    """May `user` store plans or actuals for locality (scheme, code)?"""
+    if not is_role(user, *WRITE_ROLES):
+        return False
+    if user.role == "admin":
+        return True
+    assigned = set(user.localities)
+    if not assigned:
+        return False
+    key = (scheme, code)
+    return key in assigned or any(a in assigned for a in user_store.ancestors(con, scheme, code))
+
+
+def forbidden(what_vi: str, what_en: str) -> UserError:
+    return UserError("forbidden", f"Bạn không có quyền {what_vi}.", f"You are not allowed to {what_en}.")
+
+
+def require_write(user: User | None, scheme: str, code: str, con, name: str = "") -> None:
+    """Raise UserError 'forbidden' unless `user` may write for (scheme, code)."""
+    if not can_write(user, scheme, code, con):
+        shown = name or f"{scheme}:{code}"
+        raise forbidden(f"ghi số liệu cho {shown}", f"write data for {shown}")
+
+
+def require_role(user: User | None, *roles: str) -> None:
+    if not is_role(user, *roles):
+        raise forbidden("thực hiện thao tác này (cần vai trò " + "/".join(roles) + ")",
+                        "do this (needs role " + "/".join(roles) + ")")
+
+
+# ---- command line -------------------------------------------------------------------------
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "operator"
+
+
+def cli_user(con, username: str | None) -> User | None:
+    """The user a CLI write command runs as; None means operator mode (no users exist yet).
+
+    Raises UserError 'login-required' (users exist, no --user), 'unknown-user' (unknown or disabled).
+    """
+    if not users_exist(con):
+        return None
+    if not username:
+        raise UserError("login-required",
+                        "Đã có tài khoản người dùng: hãy chạy lệnh với --user TÊN (hoặc đặt CHITIEU_USER).",
+                        "Users exist: run the command with --user NAME (or set CHITIEU_USER).")
+    user = load_user(con, check_username(username))
+    if user is None:
+        raise UserError("unknown-user", f'Không có người dùng đang hoạt động tên "{username}".',
+                        f'No active user named "{username}".')
+    return user
+
+
+def cli_actor(user: User | None, username: str | None = None) -> str:
+    """The name recorded in the audit log for a CLI command."""
+    return user.username if user else (username or f"cli:{os_user()}")
+
+
+def cli_check_write(con, username: str | None, localities=()) -> str:
+    """For build / import-actuals: check the --user may write every (scheme, code); returns the actor."""
+    user = cli_user(con, username)
+    if user is not None:
+        require_role(user, *WRITE_ROLES)
+        for scheme, code in localities:
+            require_write(user, scheme, code, con)
+    return cli_actor(user, username)
+
+
+def cli_check_admin(con, username: str | None) -> str:
+    """For users commands: free while no active admin exists (first set-up), then admin only."""
+    has_admin = any(r == "admin" and not d for r, d in user_store.roles(con))
+    if not has_admin:
+        return cli_actor(load_user(con, username) if username else None, username)
+    user = cli_user(con, username)
+    require_role(user, "admin")
+    return cli_actor(user)
