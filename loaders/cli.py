@@ -18,6 +18,7 @@ from loaders.errors import UserError
 COMMAND_MODULES = [
     "loaders.commands.extract",
     "loaders.commands.build",
+    "loaders.commands.users",
 ]
 
 

@@ -1,0 +1,134 @@
+"""`python -m loaders users ACTION ...`: add, passwd, assign, disable, enable, role, list.
+
+    python -m loaders users add admin --role admin                 # first administrator
+    python -m loaders users add lan --role analyst --locality gso_2025:51 --user admin
+    echo "$PW" | python -m loaders users passwd lan --password-stdin --user admin
+    python -m loaders users assign lan --locality "Tỉnh Quảng Ngãi" [--replace] --user admin
+    python -m loaders users disable lan --user admin
+    python -m loaders users list
+
+Passwords are read with getpass (asked twice) or one line from stdin with --password-stdin;
+never from the command line (it would land in the shell history and the process list).
+While no active admin exists, these commands need no --user (first set-up); afterwards only
+an admin may run them (`users list` is open to anyone who can read the database).
+"""
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+
+from chitieu import auth, settings
+from chitieu.errors import UserError
+from chitieu.store import open_db
+from chitieu.store import users as user_store
+
+ACTIONS = ("add", "passwd", "assign", "disable", "enable", "role", "list")
+
+
+def add_user_option(parser) -> None:
+    """--user NAME (default $CHITIEU_USER): who runs a write command (see chitieu.auth)."""
+    parser.add_argument("--user", default=os.environ.get("CHITIEU_USER") or None,
+                        help="run as this user (checked once users exist; default $CHITIEU_USER)")
+
+
+def register(sub) -> None:
+    p = sub.add_parser("users", help="quản lý người dùng / manage users",
+                       description=__doc__.split("\n\n")[0])
+    p.add_argument("action", choices=ACTIONS)
+    p.add_argument("name", nargs="?", help="user name (a-z 0-9 . _ - @)")
+    p.add_argument("--role", choices=auth.ROLES, help="viewer, analyst or admin")
+    p.add_argument("--locality", action="append", default=[],
+                   help="scheme:code, a code or an exact name; repeat for several")
+    p.add_argument("--replace", action="store_true", help="assign: replace the localities instead of adding")
+    p.add_argument("--display-name", help="full name shown in the app")
+    p.add_argument("--password-stdin", action="store_true", help="read the password as one line from stdin")
+    add_user_option(p)
+    p.set_defaults(func=run)
+
+
+def read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise UserError("password-needed", "Không có bàn phím để nhập mật khẩu: dùng --password-stdin.",
+                        "No terminal to type the password: use --password-stdin.")
+    first = getpass.getpass("Mật khẩu / password: ")
+    if first != getpass.getpass("Nhập lại / again: "):
+        raise UserError("password-mismatch", "Hai lần nhập mật khẩu không khớp.", "The two passwords differ.")
+    return first
+
+
+def resolve_localities(con, texts: list[str]) -> list[tuple[str, str]]:
+    out = []
+    for text in texts:
+        found = user_store.find_localities(con, text)
+        if len(found) == 1:
+            out.append(found[0][:2])
+        elif not found and ":" in text and text.split(":", 1)[1].strip():
+            scheme, code = (x.strip() for x in text.split(":", 1))
+            print(f"Chú ý: {scheme}:{code} chưa có trong dữ liệu đơn vị / not in the loaded units yet",
+                  file=sys.stderr)
+            out.append((scheme, code))
+        elif not found:
+            raise UserError("unknown-locality", f'Không tìm thấy địa phương "{text}" (dùng scheme:code).',
+                            f'Unknown locality "{text}" (use scheme:code).')
+        else:
+            options = "; ".join(f"{s}:{c} {n}" for s, c, n in found[:10])
+            raise UserError("ambiguous-locality", f'"{text}" khớp nhiều địa phương: {options}. Dùng scheme:code.',
+                            f'"{text}" matches several localities: {options}. Use scheme:code.')
+    return out
+
+
+def _existing(con, name: str) -> dict:
+    row = user_store.get_user(con, name)
+    if row is None:
+        raise UserError("unknown-user", f'Không có người dùng "{name}".', f'No user named "{name}".')
+    return row
+
+
+def run(args) -> int:
+    con = open_db(settings.db_path(args.db))
+    if args.action == "list":
+        return print_users(con)
+    if not args.name:
+        raise UserError("name-needed", "Thiếu tên người dùng.", "A user name is needed.")
+    actor = auth.cli_check_admin(con, args.user)
+    name = auth.check_username(args.name)
+    if args.action == "add":
+        if user_store.get_user(con, name) is not None:
+            raise UserError("user-exists", f'Đã có người dùng "{name}".', f'User "{name}" already exists.')
+        role = auth.check_role(args.role or "viewer")
+        localities = resolve_localities(con, args.locality)
+        password_hash = auth.hash_password(read_password(args.password_stdin))
+        user_store.add_user(con, name, role, password_hash, args.display_name, localities, actor=actor)
+        print(f"Đã tạo / created {name} ({role})")
+        if role == "analyst" and not localities:
+            print("Chú ý: chưa gán địa phương nào (users assign) / no localities assigned yet", file=sys.stderr)
+        return 0
+    _existing(con, name)
+    if args.action == "passwd":
+        user_store.set_password(con, name, auth.hash_password(read_password(args.password_stdin)), actor=actor)
+    elif args.action == "assign":
+        if not args.locality:
+            raise UserError("locality-needed", "Thiếu --locality.", "--locality is needed.")
+        after = user_store.set_localities(con, name, resolve_localities(con, args.locality), args.replace, actor)
+        print("; ".join(f"{s}:{c}" for s, c in after))
+    elif args.action in ("disable", "enable"):
+        user_store.set_disabled(con, name, args.action == "disable", actor=actor)
+    elif args.action == "role":
+        user_store.set_role(con, name, auth.check_role(args.role or ""), actor=actor)
+    print(f"Đã cập nhật / updated {name}")
+    return 0
+
+
+def print_users(con) -> int:
+    df = user_store.list_users(con)
+    if df.empty:
+        print("Chưa có người dùng. Tạo quản trị viên: python -m loaders users add admin --role admin\n"
+              "No users yet. Create the administrator: python -m loaders users add admin --role admin")
+        return 0
+    for r in df.itertuples():
+        state = "disabled" if r.disabled else "active"
+        print(f"{r.username}\t{r.role}\t{state}\t{r.display_name or ''}\t{r.localities or ''}")
+    return 0
