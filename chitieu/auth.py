@@ -168,7 +168,18 @@ def can_write(user: User | None, scheme: str, code: str, con) -> bool:
     if not assigned:
         return False
     key = (scheme, code)
-    return key in assigned or any(a in assigned for a in user_store.ancestors(con, scheme, code))
+    return key in assigned or any(a in assigned for a in locality_ancestors(con, scheme, code))
+
+
+def locality_ancestors(con, scheme: str, code: str) -> list[tuple[str, str]]:
+    """Parents of a locality from the database and from the bundled unit registry (chitieu.units)."""
+    found = user_store.ancestors(con, scheme, code)
+    try:
+        from chitieu import units
+        found += [u.key for u in units.ancestors(scheme, code)]
+    except (ImportError, AttributeError, OSError):  # registry not installed: the database alone decides
+        pass
+    return list(dict.fromkeys(found))
 
 
 def forbidden(what_vi: str, what_en: str) -> UserError:

@@ -1,8 +1,8 @@
 """What an uploaded file really is, decided by its bytes, never by its name.
 
-`sniff(data)` names the content: "xlsx", "docx", "zip" (another ZIP), "encrypted-office"
+`sniff(data)` names the content: "xlsx", "docx", "ods", "zip" (another ZIP), "encrypted-office"
 (a password-protected .xlsx/.docx is an OLE container holding an EncryptedPackage),
-"ole" (legacy .xls/.doc), "pdf", "text" (UTF-8/UTF-16 text) or "unknown".
+"xls" / "doc" / "ole" (Office 97-2003), "pdf", "text" (UTF-8/UTF-16 text), "empty" or "unknown".
 `check_upload(data, name, allowed)` is what every upload path calls before reading a file:
 size limit (CHITIEU_UPLOAD_MAX_MB), type by content, ZIP bombs, password-protected files.
 """
@@ -22,7 +22,8 @@ PDF_MAGIC = b"%PDF"
 # Uncompressed size may be this many times the upload limit (xlsx compresses ~10x).
 ZIP_EXPANSION_LIMIT = 20
 KIND_LABELS = {"xlsx": "Excel (.xlsx)", "docx": "Word (.docx)", "pdf": "PDF", "text": "văn bản / text (.txt)",
-               "zip": "ZIP", "ole": "Office 97-2003 (.xls/.doc)", "encrypted-office": "Office có mật khẩu / encrypted",
+               "zip": "ZIP", "ods": "OpenDocument (.ods)",
+               "xls": "Excel 97-2003 (.xls)", "doc": "Word 97-2003 (.doc)", "ole": "OLE (Office 97-2003)", "encrypted-office": "Office có mật khẩu / encrypted",
                "unknown": "không rõ / unknown", "empty": "tệp rỗng / empty"}
 
 
@@ -35,6 +36,8 @@ def _zip_kind(data: bytes) -> str:
         return "xlsx"
     if "word/document.xml" in names:
         return "docx"
+    if "content.xml" in names and b"opendocument.spreadsheet" in data[:200]:
+        return "ods"
     return "zip"
 
 
@@ -61,7 +64,11 @@ def sniff(data: bytes) -> str:
     if data.startswith(ZIP_MAGIC):
         return _zip_kind(data)
     if data.startswith(OLE_MAGIC[:4]):
-        return "encrypted-office" if "EncryptedPackage".encode("utf-16-le") in data else "ole"
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            return "encrypted-office"
+        if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+            return "xls"
+        return "doc" if "WordDocument".encode("utf-16-le") in data else "ole"
     if data.startswith(PDF_MAGIC):
         return "pdf"
     if _is_text(data):
@@ -110,7 +117,7 @@ def check_upload(data: bytes, name: str | None, allowed: tuple[str, ...] | list[
                         "(kiểm tra theo nội dung, không theo đuôi tên tệp).",
                         f"The content of {shown} is {KIND_LABELS.get(kind, kind)}, not {_labels(allowed)} "
                         "(checked by content, not by the file name).")
-    if kind in ("xlsx", "docx", "zip"):
+    if kind in ("xlsx", "docx", "ods", "zip"):
         _check_zip(data, shown, limit)
     return kind
 
