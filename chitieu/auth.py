@@ -249,3 +249,28 @@ def cli_check_admin(con, username: str | None) -> str:
     user = cli_user(con, username)
     require_role(user, "admin")
     return cli_actor(user)
+
+
+# ---- login throttling ---------------------------------------------------------------------
+
+class LoginThrottle:
+    """Slow down password guessing: after `limit` failures for a name within `window`
+    seconds, that name is locked for `window` seconds (process-wide, shared by sessions)."""
+
+    def __init__(self, limit: int = 5, window: float = 300.0):
+        self.limit, self.window = limit, window
+        self._failures: dict[str, list[float]] = {}
+
+    def _recent(self, key: str, now: float) -> list[float]:
+        times = [t for t in self._failures.get(key, []) if now - t < self.window]
+        self._failures[key] = times
+        return times
+
+    def locked(self, key: str, now: float) -> bool:
+        return len(self._recent(key, now)) >= self.limit
+
+    def failed(self, key: str, now: float) -> None:
+        self._recent(key, now).append(now)
+
+    def succeeded(self, key: str) -> None:
+        self._failures.pop(key, None)

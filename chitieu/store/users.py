@@ -57,10 +57,15 @@ def add_user(con, username: str, role: str, password_hash: str, display_name: st
     with transaction(con) as cur:
         cur.execute("INSERT INTO users (username, display_name, role, password_hash) VALUES (?, ?, ?, ?)",
                     [username, display_name, role, password_hash])
-        cur.executemany("INSERT OR IGNORE INTO user_localities VALUES (?, ?, ?)",
-                        [[username, s, c] for s, c in localities] or [])
+        _insert_localities(cur, username, localities)
         record(cur, actor, "user.add", "user", username, None,
                {"role": role, "display_name": display_name, "localities": [list(x) for x in localities]})
+
+
+def _insert_localities(cur, username: str, localities) -> None:
+    rows = [[username, s, c] for s, c in localities]
+    if rows:  # executemany refuses an empty list
+        cur.executemany("INSERT OR IGNORE INTO user_localities VALUES (?, ?, ?)", rows)
 
 
 def set_password(con, username: str, password_hash: str, actor: str | None = None) -> None:
@@ -93,8 +98,7 @@ def set_localities(con, username: str, localities: list[tuple[str, str]], replac
             "ORDER BY 1, 2", [username]).fetchall()]
         if replace:
             cur.execute("DELETE FROM user_localities WHERE username = ?", [username])
-        cur.executemany("INSERT OR IGNORE INTO user_localities VALUES (?, ?, ?)",
-                        [[username, s, c] for s, c in localities] or [])
+        _insert_localities(cur, username, localities)
         after = [tuple(r) for r in cur.execute(
             "SELECT locality_scheme, locality_code FROM user_localities WHERE username = ? "
             "ORDER BY 1, 2", [username]).fetchall()]
