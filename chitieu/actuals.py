@@ -1,0 +1,438 @@
+"""Validation of reported actuals: pure functions, no database, no Streamlit.
+
+`validate(raw_rows, context)` turns raw rows (from `loaders.excel_read`) into checked rows,
+each carrying its issues — typed data with a stable code, the Excel row and field, a
+Vietnamese and an English message, and a severity (error blocks the whole file, warning
+does not). `plan_changes(rows, stored)` then says what each row would do against what is
+stored: new / same / revision (a figure of a higher standing replaces an estimate) /
+supersede. Nothing is written while an error remains (see chitieu.store.actuals.confirm).
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from chitieu.catalogue import Indicator
+from chitieu.errors import UserError
+from chitieu.numbers import NumberError, format_vn, parse_cell_number
+from chitieu.periods import parse_period, parse_standing
+from chitieu.textnorm import fold, nfc
+
+ERROR, WARNING = "error", "warning"
+_TYPE_PREFIX = re.compile(r"^(tỉnh|thành phố|tp\.?|huyện|quận|thị xã|tx\.?|thị trấn|tt\.?|xã|phường)\s+", re.I)
+_VERDICTS = {"dat": "dat", "khong dat": "khong_dat", "chua dat": "khong_dat", "met": "dat", "not met": "khong_dat"}
+
+
+@dataclass(frozen=True)
+class Issue:
+    row: int            # Excel row (0 = the whole file)
+    field: str          # locality, indicator, period, value, standing, year, scope, assigned, file
+    code: str           # stable: unknown-locality, non-numeric-value, duplicate-row, ...
+    message_vi: str
+    message_en: str
+    severity: str = ERROR
+    sheet: str = ""
+
+    def message(self, lang: str = "vi") -> str:
+        return self.message_en if lang == "en" else self.message_vi
+
+
+@dataclass
+class Context:
+    """What validation needs to know about the store (built by chitieu.store.actuals)."""
+    catalogue: dict[str, Indicator]
+    localities: list[tuple[str, str, str]]                      # (scheme, code, name)
+    plan_years: set[tuple[str, str, int]]                       # (scheme, code, year) with a plan
+    targets: dict[tuple[str, str, int, str], list[dict]]        # (scheme, code, year, indicator) -> targets
+    years: range = range(2015, 2036)
+    allow_duplicates: bool = False    # sample data: keep both conflicting figures, as warnings
+    allow_no_plan: bool = False       # sample data: keep figures for years without a plan, as warnings
+
+
+@dataclass
+class CheckedRow:
+    sheet: str
+    row: int
+    column: str = ""
+    locality_scheme: str = ""
+    locality_code: str = ""
+    locality_name: str = ""
+    indicator: str = ""
+    scope: str = ""
+    year: int | None = None
+    period: str = ""
+    value: float | None = None
+    unit: str = ""
+    verdict: str | None = None          # dat / khong_dat for qualitative targets
+    assigned_value: float | None = None
+    standing: str | None = None
+    note: str = ""
+    source: str = ""
+    illustrative: bool = False
+    issues: list[Issue] = field(default_factory=list)
+    change: str | None = None           # new / same / revision / supersede
+    previous_id: int | None = None
+    previous_value: float | None = None
+    previous_standing: str | None = None
+
+    @property
+    def key(self) -> tuple:
+        return (self.locality_scheme, self.locality_code, self.indicator, self.scope, self.year, self.period)
+
+    @property
+    def outcome(self) -> str:
+        if any(i.severity == ERROR for i in self.issues):
+            return ERROR
+        return WARNING if self.issues else "ok"
+
+    def add(self, field_: str, code: str, vi: str, en: str, severity: str = ERROR) -> None:
+        self.issues.append(Issue(self.row, field_, code, vi, en, severity, self.sheet))
+
+
+# --- indicator rules ---------------------------------------------------------------
+
+def can_be_negative(ind: Indicator | None) -> bool:
+    """Growth rates and reductions can fall below zero; counts, amounts and rates cannot."""
+    return ind is not None and ("growth" in ind.code or "reduction" in ind.code)
+
+
+def is_bounded_rate(ind: Indicator | None) -> bool:
+    """A share of a whole (coverage, rate, share): between 0 and 100 %."""
+    if ind is None or ind.unit != "%" or can_be_negative(ind):
+        return False
+    c = ind.code
+    return c.endswith("_rate") or "coverage" in c or "cover" in c or c.startswith("share_")
+
+
+_SCALE = {"nghìn": 1e3, "nghin": 1e3, "triệu": 1e6, "trieu": 1e6, "tỷ": 1e9, "ty": 1e9}
+
+
+def unit_factor(from_unit: str, to_unit: str) -> float | None:
+    """Multiplier taking a value in `from_unit` to `to_unit` ("lượt" -> "triệu lượt": 1e-6).
+
+    Only scale words (nghìn, triệu, tỷ) differ; None when the units are not comparable.
+    """
+    def split(u: str) -> tuple[float, str]:
+        u = nfc(u or "").strip().lower()
+        for w, f in _SCALE.items():
+            if u.startswith(w + " "):
+                return f, u[len(w):].strip()
+        if u == "đồng":
+            return 1.0, "đồng"
+        return 1.0, u
+    fa, ba = split(from_unit)
+    fb, bb = split(to_unit)
+    if ba != bb:
+        return None
+    return fa / fb
+
+
+def indicator_index(catalogue: dict[str, Indicator]) -> dict[str, str]:
+    idx: dict[str, str] = {}
+    for ind in catalogue.values():
+        for n in (*ind.names, ind.name_en):
+            if n:
+                idx.setdefault(fold(n), ind.code)
+    for ind in catalogue.values():
+        idx[fold(ind.code)] = ind.code
+        idx[ind.code] = ind.code
+    return idx
+
+
+def match_indicator(header: str, index: dict[str, str]) -> str | None:
+    """Catalogue code for a column header or indicator name, or None."""
+    h = nfc(header).strip()
+    if h in index:
+        return index[h]
+    for candidate in (h, re.sub(r"\s*\([^)]*\)\s*$", "", h)):
+        code = index.get(fold(candidate))
+        if code:
+            return code
+    return None
+
+
+# --- locality resolution -----------------------------------------------------------
+
+class LocalityIndex:
+    """Names compared with diacritics kept (Ba Tơ and Ba Tô are neighbours); folding only suggests."""
+
+    def __init__(self, localities: list[tuple[str, str, str]]):
+        self.by_key = {(s, c): n for s, c, n in localities}
+        self.by_name: dict[str, list[tuple[str, str]]] = {}
+        self.by_bare: dict[str, list[tuple[str, str]]] = {}
+        self.by_fold: dict[str, list[str]] = {}
+        for s, c, n in localities:
+            low = nfc(n).strip().lower()
+            self.by_name.setdefault(low, []).append((s, c))
+            self.by_bare.setdefault(_TYPE_PREFIX.sub("", low), []).append((s, c))
+            self.by_fold.setdefault(fold(_TYPE_PREFIX.sub("", low)), []).append(n)
+
+    def resolve(self, ref: str, name: str) -> tuple[tuple[str, str] | None, str, list[str]]:
+        """((scheme, code) or None, problem code, suggestions)."""
+        if ref and ":" in ref:
+            s, _, c = ref.partition(":")
+            if (s, c) in self.by_key:
+                return (s, c), "", []
+        low = nfc(name).strip().lower()
+        if low:
+            for found in (self.by_name.get(low), self.by_bare.get(_TYPE_PREFIX.sub("", low))):
+                if found and len(set(found)) == 1:
+                    return found[0], "", []
+                if found:
+                    return None, "ambiguous-locality", sorted(self.by_key[k] for k in set(found))
+        return None, "unknown-locality", self.by_fold.get(fold(_TYPE_PREFIX.sub("", low)), [])
+
+
+# --- validation --------------------------------------------------------------------
+
+def _number(raw, row: CheckedRow, field_: str) -> tuple[float | None, str | None]:
+    """(value, mark) from an Excel number or Vietnamese text; records an issue when not a number."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, None
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+        row.add(field_, "non-numeric-value", f'Giá trị "{raw}" không phải là số.', f'"{raw}" is not a number.')
+        return None, None
+    if isinstance(raw, (int, float)):
+        if math.isnan(raw) or math.isinf(raw):
+            row.add(field_, "non-numeric-value", "Giá trị không phải là số.", "The value is not a number.")
+            return None, None
+        return float(raw), None
+    try:
+        return parse_cell_number(raw)
+    except NumberError as exc:
+        row.add(field_, exc.code, f"Dòng {row.row}: {exc.vi}", f"Row {row.row}: {exc.en}")
+        return None, None
+
+
+def _year(raw, row: CheckedRow, ctx: Context) -> int | None:
+    if raw is None or raw == "":
+        row.add("year", "missing-year", "Thiếu năm báo cáo.", "The year is missing.")
+        return None
+    try:
+        y = int(float(str(raw).strip()))
+    except ValueError:
+        row.add("year", "invalid-year", f'Năm "{raw}" không hợp lệ.', f'"{raw}" is not a year.')
+        return None
+    if y not in ctx.years:
+        row.add("year", "invalid-year", f"Năm {y} nằm ngoài khoảng cho phép ({ctx.years.start}–{ctx.years.stop - 1}).",
+                f"The year {y} is outside the accepted range ({ctx.years.start}-{ctx.years.stop - 1}).")
+        return None
+    return y
+
+
+def _check_value(row: CheckedRow, raw, percent_cell: bool, ind: Indicator | None, targets: list[dict]) -> None:
+    qualitative = any(t["comparator"] == "qualitative" for t in targets) or (ind is not None and not ind.unit)
+    if isinstance(raw, str) and fold(raw) in _VERDICTS and qualitative:
+        row.verdict = _VERDICTS[fold(raw)]
+        return
+    value, mark = _number(raw, row, "value")
+    if value is None:
+        return
+    if percent_cell:
+        value, mark = value * 100, "%"   # a cell showing 96 % holds 0.96
+    unit = row.unit
+    if mark and unit and not unit.startswith(mark):
+        row.add("value", "unit-mismatch", f'Giá trị ghi "{mark}" nhưng đơn vị của chỉ tiêu là "{unit}".',
+                f'The value is written with "{mark}" but the indicator unit is "{unit}".', WARNING)
+    if value < 0 and not can_be_negative(ind):
+        row.add("value", "negative-value", f"Giá trị {format_vn(value)} âm: chỉ tiêu này không thể nhỏ hơn 0.",
+                f"The value {value:g} is negative; this indicator cannot be below zero.")
+    elif is_bounded_rate(ind) and value > 100:
+        row.add("value", "percent-over-100", f"Tỷ lệ {format_vn(value)} % vượt quá 100 %.",
+                f"The rate {value:g} % is over 100 %.")
+    elif (unit == "%" and not percent_cell and mark is None and 0 < abs(value) < 1
+          and any((t.get("value") or 0) >= 5 for t in targets)):
+        row.add("value", "looks-like-fraction",
+                f"Giá trị {format_vn(value)} rất nhỏ so với chỉ tiêu (%). Nếu ý là {format_vn(value * 100)} %, "
+                "hãy nhập 96 hoặc 96%.",
+                f"The value {value:g} looks like a fraction; if you mean {value * 100:g} %, type 96 or 96%.", WARNING)
+    row.value = value
+
+
+def validate(raw_rows, ctx: Context) -> list[CheckedRow]:
+    """Check every raw row; rows without a value (blank template lines) are dropped."""
+    locs = LocalityIndex(ctx.localities)
+    ind_index = indicator_index(ctx.catalogue)
+    out: list[CheckedRow] = []
+    seen: dict[tuple, int] = {}
+    for raw in raw_rows:
+        blank_value = raw.value is None or (isinstance(raw.value, str) and not raw.value.strip())
+        if blank_value and raw.assigned in (None, ""):
+            continue
+        row = CheckedRow(sheet=raw.sheet, row=raw.row, column=raw.column, note=raw.note, source=raw.source)
+        out.append(row)
+        key, problem, hints = locs.resolve(raw.locality_ref, raw.locality)
+        if key:
+            row.locality_scheme, row.locality_code = key
+            row.locality_name = locs.by_key[key]
+        elif problem == "ambiguous-locality":
+            row.add("locality", problem, f'Tên "{raw.locality}" trùng nhiều địa phương: {", ".join(hints)}. '
+                    "Hãy dùng cột Mã địa phương.",
+                    f'"{raw.locality}" matches several localities: {", ".join(hints)}. Use the locality code column.')
+        else:
+            hint_vi = f' Có phải là: {", ".join(hints)}?' if hints else ""
+            hint_en = f' Did you mean: {", ".join(hints)}?' if hints else ""
+            row.add("locality", problem, f'Không có địa phương "{raw.locality or raw.locality_ref}" trong hệ thống.{hint_vi}',
+                    f'Unknown locality "{raw.locality or raw.locality_ref}".{hint_en}')
+        row.year = _year(raw.year, row, ctx)
+        if key and row.year is not None and (key[0], key[1], row.year) not in ctx.plan_years:
+            row.add("year", "no-plan-for-year",
+                    f"{row.locality_name} chưa có kế hoạch năm {row.year}: không có chỉ tiêu để so sánh.",
+                    f"{row.locality_name} has no plan for {row.year}: there is no target to compare with.",
+                    WARNING if ctx.allow_no_plan else ERROR)
+        code = match_indicator(raw.indicator, ind_index) if raw.indicator else None
+        ind = ctx.catalogue.get(code) if code else None
+        if ind is None:
+            row.add("indicator", "unknown-indicator", f'Chỉ tiêu "{raw.indicator}" không có trong danh mục.',
+                    f'The indicator "{raw.indicator}" is not in the catalogue.')
+        else:
+            row.indicator = ind.code
+        row.scope = raw.scope or ""
+        targets = ctx.targets.get((row.locality_scheme, row.locality_code, row.year, row.indicator), []) if ind else []
+        if targets and row.scope not in {t["scope"] or "" for t in targets}:
+            row.add("scope", "scope-not-in-plan",
+                    f'Phạm vi "{row.scope}" không khớp chỉ tiêu kế hoạch ({", ".join(t["scope"] or "(chung)" for t in targets)}).',
+                    f'Scope "{row.scope}" matches no target of the plan.', WARNING)
+        elif ind and not targets and (key and row.year is not None
+                                      and (key[0], key[1], row.year) in ctx.plan_years):
+            row.add("indicator", "indicator-not-in-plan",
+                    f"Kế hoạch năm {row.year} không có chỉ tiêu {ind.name_vi}; số liệu được lưu nhưng chưa đánh giá.",
+                    f"The {row.year} plan has no target for {ind.name_en}; stored without a verdict.", WARNING)
+        match = [t for t in targets if (t["scope"] or "") == row.scope] or targets
+        row.unit = (match[0]["unit"] if match and match[0].get("unit") else (ind.unit if ind else "")) or raw.unit
+        try:
+            row.period = parse_period(raw.period).code if raw.period not in (None, "") else ""
+            if not row.period:
+                row.add("period", "missing-period", "Thiếu kỳ báo cáo (Quý I, 6 tháng, 9 tháng, cả năm, N tháng).",
+                        "The reporting period is missing (Q1, H1, 9M, FY, N months).")
+        except UserError as exc:
+            row.add("period", exc.code, exc.vi, exc.en)
+        try:
+            st = parse_standing(raw.standing if isinstance(raw.standing, str) else None, default=None)
+            row.standing = st.code if st else None
+        except UserError as exc:
+            row.add("standing", exc.code, exc.vi, exc.en)
+        if not blank_value:
+            _check_value(row, raw.value, raw.value_percent_cell, ind, match)
+        row.assigned_value, _ = _number(raw.assigned, row, "assigned")
+        if row.outcome != ERROR:
+            first = seen.get(row.key)
+            if first is not None:
+                row.add("row", "duplicate-row",
+                        f"Trùng với dòng {first}: cùng địa phương, chỉ tiêu, phạm vi, năm và kỳ báo cáo.",
+                        f"Duplicates row {first}: same locality, indicator, scope, year and period.",
+                        WARNING if ctx.allow_duplicates else ERROR)
+            else:
+                seen[row.key] = row.row
+    return out
+
+
+_RANK = {"estimate": 1, "preliminary": 2, "official": 3, None: 0}
+
+
+def _same(a, b) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-12)
+
+
+def plan_changes(rows: list[CheckedRow], stored: dict[tuple, dict]) -> None:
+    """Set each row's change against the stored current value for its key (in place).
+
+    stored: key -> {actual_id, value, standing, verdict, assigned_value}. A later row of the
+    same key in the file (sample data only) supersedes the earlier one.
+    """
+    current = dict(stored)
+    for row in rows:
+        if row.outcome == ERROR:
+            continue
+        old = current.get(row.key)
+        if old is None:
+            row.change = "new"
+        else:
+            row.previous_id = old.get("actual_id")
+            row.previous_value = old.get("value")
+            row.previous_standing = old.get("standing")
+            if (_same(old.get("value"), row.value) and old.get("standing") == row.standing
+                    and old.get("verdict") == row.verdict and _same(old.get("assigned_value"), row.assigned_value)):
+                row.change = "same"
+            elif _RANK.get(row.standing, 0) > _RANK.get(old.get("standing"), 0) and old.get("standing"):
+                row.change = "revision"
+            else:
+                row.change = "supersede"
+                if _RANK.get(row.standing, 0) < _RANK.get(old.get("standing"), 0):
+                    row.add("standing", "standing-downgrade",
+                            f"Số {row.standing or 'chưa ghi mức độ'} thay cho số {old.get('standing')} đã lưu.",
+                            f"A {row.standing or 'unqualified'} figure replaces a stored {old.get('standing')} one.",
+                            WARNING)
+        current[row.key] = {"actual_id": None, "value": row.value, "standing": row.standing,
+                            "verdict": row.verdict, "assigned_value": row.assigned_value}
+
+
+# --- the preview an analyst sees before confirming -----------------------------------
+
+OUTCOME_VI = {"ok": "hợp lệ", WARNING: "cảnh báo", ERROR: "lỗi"}
+CHANGE_VI = {"new": "mới", "same": "không đổi", "revision": "điều chỉnh (số chính thức thay số ước tính)",
+             "supersede": "thay số cũ", None: ""}
+
+
+@dataclass
+class Preview:
+    """A dry run: every row's outcome and planned change, and the file-level issues."""
+    file_name: str
+    sha256: str
+    size: int
+    uploader: str | None = None
+    shape: str = ""
+    rows: list[CheckedRow] = field(default_factory=list)
+    file_issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def issues(self) -> list[Issue]:
+        return [*self.file_issues, *(i for r in self.rows for i in r.issues)]
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing blocks the upload (warnings allowed)."""
+        return bool(self.rows) and not any(i.severity == ERROR for i in self.issues)
+
+    def codes(self, severity: str | None = None) -> list[tuple[int, str, str]]:
+        """[(row, field, code)], for tests and quick checks."""
+        return [(i.row, i.field, i.code) for i in self.issues if severity in (None, i.severity)]
+
+    def counts(self) -> dict[str, int]:
+        c = {"rows": len(self.rows), "ok": 0, WARNING: 0, ERROR: 0, "new": 0, "same": 0, "revision": 0,
+             "supersede": 0}
+        for r in self.rows:
+            c[r.outcome] += 1
+            if r.change:
+                c[r.change] += 1
+        return c
+
+    def table(self, lang: str = "vi"):
+        """One line per row for display: where, what, value, outcome, change, why."""
+        import pandas as pd
+        en = lang == "en"
+        return pd.DataFrame([{
+            "sheet": r.sheet, "row": r.row, "locality": r.locality_name, "indicator": r.indicator,
+            "scope": r.scope, "year": r.year, "period": r.period, "value": r.value, "verdict": r.verdict,
+            "unit": r.unit, "standing": r.standing, "outcome": r.outcome if en else OUTCOME_VI[r.outcome],
+            "change": r.change if en else CHANGE_VI[r.change], "previous_value": r.previous_value,
+            "previous_standing": r.previous_standing,
+            "why": "; ".join(i.message(lang) for i in r.issues)} for r in self.rows],
+            columns=["sheet", "row", "locality", "indicator", "scope", "year", "period", "value", "verdict",
+                     "unit", "standing", "outcome", "change", "previous_value", "previous_standing", "why"])
+
+    def report(self, lang: str = "vi", limit: int = 50) -> str:
+        """A readable plain-text summary (command line)."""
+        c = self.counts()
+        lines = [f"{self.file_name}: {c['rows']} dòng / rows — {c['ok']} hợp lệ/ok, {c[WARNING]} cảnh báo/warnings, "
+                 f"{c[ERROR]} lỗi/errors; {c['new']} mới/new, {c['revision']} điều chỉnh/revisions, "
+                 f"{c['supersede']} thay số cũ/superseding, {c['same']} không đổi/unchanged"]
+        for i in self.issues[:limit]:
+            where = f"{i.sheet}!{i.row}" if i.row else "tệp/file"
+            lines.append(f"  [{i.severity}] {where} {i.field} {i.code}: {i.message_vi} / {i.message_en}")
+        if len(self.issues) > limit:
+            lines.append(f"  … {len(self.issues) - limit} more")
+        return "\n".join(lines)

@@ -1,0 +1,203 @@
+"""Reported actuals in the store: validation context, confirm, history, undo, uploads, conflicts.
+
+Every value ever stored stays in `actuals`; the current one for a key (locality, indicator,
+scope, year, period) is the active row. Confirming writes a whole file in one transaction
+(with its audit row); undoing an upload deactivates its rows and reactivates the rows they
+had superseded.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from chitieu import settings
+from chitieu.actuals import ERROR, Context, Preview
+from chitieu.catalogue import Indicator, default_catalogue
+from chitieu.errors import UserError
+from chitieu.store import query_df, transaction
+from chitieu.store.audit import record
+
+KEY = ["locality_scheme", "locality_code", "indicator", "scope", "year", "period"]
+_ROW_COLUMNS = ["actual_id", "upload_id", *KEY, "value", "unit", "verdict", "assigned_value", "standing", "note",
+                "source", "illustrative", "created_by", "superseded_by", "active"]
+
+
+def load_context(con, catalogue: dict[str, Indicator] | None = None, *, allow_duplicates: bool = False,
+                 allow_no_plan: bool = False) -> Context:
+    """Localities, years with a plan and targets: what `chitieu.actuals.validate` checks against."""
+    cur = con.cursor()
+    locs = cur.execute("SELECT scheme, code, name FROM localities").fetchall()
+    years = {(s, c, int(y)) for s, c, y in cur.execute(
+        "SELECT locality_scheme, locality_code, year FROM plans").fetchall()}
+    targets: dict[tuple, list[dict]] = {}
+    for s, c, y, ind, scope, comp, v, vh, unit in cur.execute(
+            "SELECT p.locality_scheme, p.locality_code, p.year, t.indicator, t.scope, t.comparator, t.value, "
+            "t.value_high, t.unit FROM targets t JOIN plans p USING (plan_id)").fetchall():
+        targets.setdefault((s, c, int(y), ind), []).append(
+            {"scope": scope or "", "comparator": comp, "value": v, "value_high": vh, "unit": unit or ""})
+    cur.close()
+    return Context(catalogue=catalogue or default_catalogue(), localities=locs, plan_years=years,
+                   targets=targets, years=settings.accepted_years(), allow_duplicates=allow_duplicates,
+                   allow_no_plan=allow_no_plan)
+
+
+def current_values(con, keys: list[tuple]) -> dict[tuple, dict]:
+    """Active stored value for each key present (one query: the keys are joined as a table)."""
+    if not keys:
+        return {}
+    frame = pd.DataFrame(list(set(keys)), columns=KEY)
+    cur = con.cursor()
+    try:
+        cur.register("wanted_keys", frame)
+        rows = cur.execute(
+            "SELECT a.actual_id, a.locality_scheme, a.locality_code, a.indicator, a.scope, a.year, a.period, "
+            "a.value, a.standing, a.verdict, a.assigned_value FROM actuals a JOIN wanted_keys k "
+            "USING (locality_scheme, locality_code, indicator, scope, year, period) WHERE a.active").fetchall()
+    finally:
+        cur.close()
+    return {tuple(r[1:7]): {"actual_id": r[0], "value": r[7], "standing": r[8], "verdict": r[9],
+                            "assigned_value": r[10]} for r in rows}
+
+
+def _stale(cur, preview: Preview) -> bool:
+    """True when the stored values changed since the dry run (another upload in between)."""
+    planned = {r.key: r.previous_id for r in preview.rows if r.change in ("revision", "supersede", "same")}
+    new_keys = [r.key for r in preview.rows if r.change == "new"]
+    if not planned and not new_keys:
+        return False
+    frame = pd.DataFrame([*planned.keys(), *new_keys], columns=KEY)
+    cur.register("check_keys", frame)
+    now = {tuple(r[1:]): r[0] for r in cur.execute(
+        "SELECT a.actual_id, a.locality_scheme, a.locality_code, a.indicator, a.scope, a.year, a.period "
+        "FROM actuals a JOIN check_keys k USING (locality_scheme, locality_code, indicator, scope, year, period) "
+        "WHERE a.active").fetchall()}
+    cur.unregister("check_keys")
+    return any(now.get(k) != v for k, v in planned.items()) or any(k in now for k in new_keys)
+
+
+def store_preview(con, preview: Preview, user: str | None, *, sample: bool = False) -> int:
+    """Write a checked file in ONE transaction; returns the upload_id.
+
+    Refuses (UserError) while an error remains, or when the stored values changed since the
+    dry run. Rows whose value is unchanged are counted as accepted but not written again.
+    """
+    if not preview.ok:
+        n = sum(1 for i in preview.issues if i.severity == ERROR)
+        raise UserError("upload-has-errors", f"Tệp còn {n} lỗi; chưa lưu gì. Hãy sửa rồi tải lên lại.",
+                        f"The file still has {n} errors; nothing was stored. Fix them and upload again.")
+    write = [r for r in preview.rows if r.change in ("new", "revision", "supersede")]
+    with transaction(con) as cur:
+        if _stale(cur, preview):
+            raise UserError("stale-preview", "Số liệu đã thay đổi từ lúc kiểm tra thử; hãy kiểm tra lại trước khi lưu.",
+                            "Stored values changed since the dry run; run the check again before confirming.")
+        upload_id = cur.execute(
+            "INSERT INTO uploads (file_name, sha256, uploader, rows_accepted, rows_rejected, sample) "
+            "VALUES (?, ?, ?, ?, ?, ?) RETURNING upload_id",
+            [preview.file_name, preview.sha256, user, len(preview.rows), 0, sample]).fetchone()[0]
+        ids = [r[0] for r in cur.execute("SELECT nextval('actual_ids') FROM range(?)", [len(write)]).fetchall()]
+        latest: dict[tuple, int] = {}
+        replaced: list[tuple[int, int]] = []       # (old actual_id, new actual_id)
+        records = []
+        for new_id, r in zip(ids, write):
+            old = latest.get(r.key, r.previous_id)
+            if old is not None:
+                replaced.append((old, new_id))
+            latest[r.key] = new_id
+            records.append((new_id, upload_id, *r.key, r.value, r.unit, r.verdict, r.assigned_value, r.standing,
+                            r.note, r.source, r.illustrative, user))
+        if records:
+            frame = pd.DataFrame(records, columns=["actual_id", "upload_id", *KEY, "value", "unit", "verdict",
+                                                   "assigned_value", "standing", "note", "source", "illustrative",
+                                                   "created_by"])
+            cur.register("new_actuals", frame)
+            cur.execute("INSERT INTO actuals (actual_id, upload_id, locality_scheme, locality_code, indicator, scope, "
+                        "year, period, value, unit, verdict, assigned_value, standing, note, source, illustrative, "
+                        "created_by) SELECT * FROM new_actuals")
+            cur.unregister("new_actuals")
+        if replaced:
+            cur.register("replaced", pd.DataFrame(replaced, columns=["old_id", "new_id"]))
+            cur.execute("UPDATE actuals SET active = FALSE, superseded_by = replaced.new_id FROM replaced "
+                        "WHERE actuals.actual_id = replaced.old_id")
+            cur.unregister("replaced")
+        c = preview.counts()
+        record(cur, user, "actuals.upload", "upload", str(upload_id), None,
+               {"file": preview.file_name, "sha256": preview.sha256, "rows": c["rows"], "new": c["new"],
+                "revision": c["revision"], "supersede": c["supersede"], "same": c["same"], "sample": sample})
+    return upload_id
+
+
+def undo_upload(con, upload_id: int, user: str | None) -> dict:
+    """Take an upload back: its rows leave the current values, the values they replaced return.
+
+    Rows stay in history (the upload is marked undone). Returns counts.
+    """
+    with transaction(con) as cur:
+        row = cur.execute("SELECT file_name, undone_at FROM uploads WHERE upload_id = ?", [upload_id]).fetchone()
+        if row is None:
+            raise UserError("unknown-upload", f"Không có lần tải lên số {upload_id}.", f"No upload {upload_id}.")
+        if row[1] is not None:
+            raise UserError("already-undone", f"Lần tải lên số {upload_id} đã được hoàn tác.",
+                            f"Upload {upload_id} was already undone.")
+        # Values of this upload still current give way to the ones they superseded.
+        restored = cur.execute(
+            "UPDATE actuals SET active = TRUE, superseded_by = NULL FROM actuals n "
+            "WHERE actuals.superseded_by = n.actual_id AND n.upload_id = ? AND n.active RETURNING actuals.actual_id",
+            [upload_id]).fetchall()
+        # A later upload may have superseded this one's rows: its values stay current, but the chain
+        # now skips the undone rows.
+        cur.execute("UPDATE actuals SET superseded_by = n.superseded_by FROM actuals n "
+                    "WHERE actuals.superseded_by = n.actual_id AND n.upload_id = ? AND NOT n.active", [upload_id])
+        removed = cur.execute("UPDATE actuals SET active = FALSE WHERE upload_id = ? AND active RETURNING actual_id",
+                              [upload_id]).fetchall()
+        cur.execute("UPDATE uploads SET undone_at = current_timestamp, undone_by = ? WHERE upload_id = ?",
+                    [user, upload_id])
+        result = {"upload_id": upload_id, "removed": len(removed), "restored": len(restored)}
+        record(cur, user, "actuals.undo", "upload", str(upload_id), {"file": row[0]}, result)
+    return result
+
+
+def list_uploads(con, include_sample: bool = True):
+    """Uploads newest first: file, sha256, uploader, time, rows accepted/rejected, undone, sample."""
+    return query_df(con, f"""
+        SELECT u.upload_id, u.file_name, u.sha256, u.uploader, u.uploaded_at, u.rows_accepted, u.rows_rejected,
+               u.undone_at, u.undone_by, u.sample, count(a.actual_id) AS values_written
+        FROM uploads u LEFT JOIN actuals a USING (upload_id)
+        {'' if include_sample else 'WHERE NOT u.sample'}
+        GROUP BY ALL ORDER BY u.upload_id DESC""")
+
+
+def history(con, locality_scheme: str, locality_code: str, indicator: str | None = None, year: int | None = None,
+            scope: str | None = None, period: str | None = None):
+    """Every value ever stored for a locality (optionally one indicator/year/scope/period), newest first.
+
+    `state` is current / superseded / undone; `revision` is True where an official figure
+    replaced an estimate or a preliminary one.
+    """
+    sql = """
+        SELECT a.*, u.file_name, u.uploader, u.uploaded_at, u.undone_at, u.sample,
+               CASE WHEN a.active THEN 'current' WHEN u.undone_at IS NOT NULL THEN 'undone' ELSE 'superseded' END
+                   AS state,
+               coalesce(n.standing = 'official' AND a.standing IN ('estimate', 'preliminary'), FALSE) AS revised_by_official,
+               n.value AS replaced_by_value
+        FROM actuals a LEFT JOIN uploads u USING (upload_id) LEFT JOIN actuals n ON n.actual_id = a.superseded_by
+        WHERE a.locality_scheme = ? AND a.locality_code = ?"""
+    params: list = [locality_scheme, locality_code]
+    for col, val in (("indicator", indicator), ("year", year), ("scope", scope), ("period", period)):
+        if val is not None:
+            sql += f" AND a.{col} = ?"
+            params.append(val)
+    return query_df(con, sql + " ORDER BY a.indicator, a.scope, a.year, a.period, a.actual_id DESC", params)
+
+
+def current_actuals(con, locality_scheme: str, locality_code: str, year: int):
+    """The current (active) values of one locality and year."""
+    return query_df(con, f"SELECT {', '.join('a.' + c for c in _ROW_COLUMNS)}, u.sample FROM actuals a "
+                         "LEFT JOIN uploads u USING (upload_id) "
+                         "WHERE a.active AND a.locality_scheme = ? AND a.locality_code = ? AND a.year = ?",
+                    [locality_scheme, locality_code, int(year)])
+
+
+def all_current_actuals(con, year: int | None = None):
+    sql = (f"SELECT {', '.join('a.' + c for c in _ROW_COLUMNS)}, l.name AS locality_name FROM actuals a "
+           "LEFT JOIN localities l ON l.scheme = a.locality_scheme AND l.code = a.locality_code WHERE a.active")
+    return query_df(con, sql + (" AND a.year = ?" if year is not None else ""),
+                    [int(year)] if year is not None else [])
