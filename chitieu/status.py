@@ -153,18 +153,17 @@ def _num(value: Any) -> float | None:
 
 
 _DAT = {"dat", "d", "yes", "met", "true", "1", "x", "co"}
-_KHONG_DAT = {"khong dat", "khong_dat", "chua dat", "no", "not met", "false", "0", "k", "khong"}
+_KHONG_DAT = {"khong dat", "chua dat", "no", "not met", "false", "0", "k", "khong"}
 
 
 def read_verdict(text: Any) -> str | None:
     """Qualitative verdict from an analyst: "dat" / "khong_dat", None when blank."""
     if text is None or (isinstance(text, str) and not text.strip()):
         return None
-    key = fold(str(text)) if not isinstance(text, bool) else ("true" if text else "false")
-    raw = str(text).strip().lower()
-    if key in _DAT or raw == "dat":
+    key = ("true" if text else "false") if isinstance(text, bool) else fold(str(text))  # "khong_dat" -> "khong dat"
+    if key in _DAT:
         return "dat"
-    if key in _KHONG_DAT or key.replace(" ", "_") == "khong_dat" or raw == "khong_dat":
+    if key in _KHONG_DAT:
         return "khong_dat"
     raise UserError("unknown-verdict",
                     f'Đánh giá "{text}" không hợp lệ: ghi "Đạt" hoặc "Không đạt".',
@@ -374,6 +373,9 @@ def evaluate(target: Any, indicator: Any, actual: Any = None, period: Any = None
                         "Chỉ tiêu là vượt mức cấp trên giao, nhưng chưa nhập số được giao nên chưa so được.",
                         "The target is to exceed the figure assigned from above, which has not been entered yet.")
         t = assigned
+    if cmp == "between" and t is not None and h is not None and t > h:
+        t, h = h, t  # "từ 9 đến 8" is the same range
+        base.update(target=t, target_high=h)
     if t is None or (cmp == "between" and h is None):
         return done("not_assessable", "target_without_value",
                     "Chỉ tiêu chưa có giá trị số nên chưa so được.",

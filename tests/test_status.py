@@ -161,6 +161,10 @@ def test_qualitative_follows_the_analyst(verdict, period, status):
     assert v.rule == ("no_data" if status == "no_data" else "qualitative")
 
 
+def test_reversed_range_is_the_same_range():
+    assert ev("between", 9, 8.5, high=8) == ("met", 106.2)
+
+
 def test_unknown_qualitative_verdict_is_a_user_error():
     with pytest.raises(UserError) as e:
         read_verdict("maybe")
