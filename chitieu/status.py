@@ -141,7 +141,10 @@ def _get(obj: Any, name: str, default: Any = None) -> Any:
         value = obj.get(name, default)
     else:
         value = getattr(obj, name, default)
-    if value != value:  # NaN from pandas / DuckDB means missing
+    try:
+        if value != value:  # NaN from pandas / DuckDB means missing
+            return default
+    except TypeError:  # pandas.NA refuses to be compared: also missing
         return default
     return default if value is None else value
 
@@ -340,7 +343,7 @@ def evaluate(target: Any, indicator: Any, actual: Any = None, period: Any = None
 
     if _get(indicator, "measured", "periodic") == "annual" and not per.is_full_year:
         return done("not_assessable", "annual_only",
-                    f"Chỉ tiêu này chỉ đo một lần vào cuối năm, nên ở kỳ {per.label_vi.lower()} chưa đánh giá được "
+                    f"Chỉ tiêu này chỉ đo một lần vào cuối năm, nên ở kỳ báo cáo {per.label_vi} chưa đánh giá được "
                     "(không phải là chưa đạt).",
                     f"This indicator is measured once a year, so a {per.label_en} report cannot assess it yet "
                     "(which is not the same as not met).")

@@ -306,6 +306,11 @@ def test_period_comes_from_the_actual_and_must_agree():
         evaluate({"comparator": "ge", "value": 1}, ind(), {"value": 1, "period": "H1"}, "9M")
 
 
+def test_pandas_missing_values_are_missing():
+    pd = pytest.importorskip("pandas")
+    assert evaluate({"comparator": "ge", "value": 1}, ind(), {"value": pd.NA}, "FY").status == "no_data"
+
+
 def test_bad_targets():
     with pytest.raises(UserError) as e:
         evaluate({"comparator": "about"}, ind(), {"value": 1}, "FY")
