@@ -182,6 +182,14 @@ def locality_ancestors(con, scheme: str, code: str) -> list[tuple[str, str]]:
     return list(dict.fromkeys(found))
 
 
+def forbidden_localities(user: User | None, localities, con) -> list[tuple[str, str]]:
+    """The (scheme, code) pairs among `localities` that `user` may NOT write (each checked once).
+
+    Upload paths turn these into blocking issues (code 'forbidden-locality') before storing.
+    """
+    return [key for key in dict.fromkeys(tuple(k) for k in localities) if not can_write(user, key[0], key[1], con)]
+
+
 def forbidden(what_vi: str, what_en: str) -> UserError:
     return UserError("forbidden", f"Bạn không có quyền {what_vi}.", f"You are not allowed to {what_en}.")
 
