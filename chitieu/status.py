@@ -218,14 +218,16 @@ def _u(unit: str) -> str:
     return unit if unit in ("%", "‰") or not unit else " " + unit
 
 
-def _condition(cmp: str, t: float | None, h: float | None, unit: str, tol: float, lang: str) -> str:
+def _condition(cmp: str, t: float | None, h: float | None, unit: str, tol: float, lang: str,
+               sense: str | None = "up") -> str:
     n = _en if lang == "en" else _vi
     u = _u(unit)
     pm = f" (± {n(tol, True)}{u})" if tol else ""
     if cmp == "between":
         return f"{n(t)}–{n(h)}{u}{pm}" if lang == "en" else f"từ {n(t)} đến {n(h)}{u}{pm}"
     if cmp == "exceed_assigned":
-        return f"≥ assigned {n(t)}{u}" if lang == "en" else f"≥ mức giao {n(t)}{u}"
+        sym = "≤" if sense == "down" else "≥"
+        return f"{sym} assigned {n(t)}{u}" if lang == "en" else f"{sym} mức giao {n(t)}{u}"
     sym = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "eq": "="}[cmp]
     return f"{sym} {n(t)}{u}{pm}"
 
@@ -389,12 +391,14 @@ def evaluate(target: Any, indicator: Any, actual: Any = None, period: Any = None
     tol_high = parse_tolerance(tol_spec, h if h is not None else t)
     mode = "full_year" if per.is_full_year else ("flow_pace" if kind == "flow" else "level_direct")
     judged = x * 12 / per.months if mode == "flow_pace" else x
-    lo, hi, strict = _met_interval(cmp, sense, t, h, tol, tol_high)
+    # Once its figure is known, "exceed the assigned figure" is a floor (a ceiling if less is better).
+    op = {"up": "ge", "down": "le"}[sense] if cmp == "exceed_assigned" else cmp
+    lo, hi, strict = _met_interval(op, sense, t, h, tol, tol_high)
     ok = _inside(judged, lo, hi, strict)
-    ex_lo, ex_hi = _exceed_bound(cmp, sense, t, h)
+    ex_lo, ex_hi = _exceed_bound(op, sense, t, h)
     # Beyond the far end of a range is exceeded; a point target needs the full margin.
-    exceeded = ok and _beyond(judged, ex_lo, ex_hi, strict=cmp == "between")
-    pct, pct_rule = _percent(cmp if cmp != "exceed_assigned" else "ge", sense, judged, t, h, ok)
+    exceeded = ok and _beyond(judged, ex_lo, ex_hi, strict=op == "between")
+    pct, pct_rule = _percent(op, sense, judged, t, h, ok)
     thresholds: dict[str, Any] = {"met_min": lo, "met_max": hi, "strict": strict,
                                   "exceed_min": ex_lo, "exceed_max": ex_hi, "tolerance": tol or None}
     extra: dict[str, Any] = {}
@@ -433,7 +437,7 @@ def _reason(status: str, mode: str, cmp: str, sense: str, per: Period, t: float,
             tol: float, judged: float, pct: float, pct_rule: str, ex_lo: float | None, ex_hi: float | None
             ) -> tuple[str, str]:
     """The 'why this colour' sentence: target, how the actual was judged, the outcome."""
-    cond_vi, cond_en = (_condition(cmp, t, h, unit, tol, lang) for lang in ("vi", "en"))
+    cond_vi, cond_en = (_condition(cmp, t, h, unit, tol, lang, sense) for lang in ("vi", "en"))
     u = _u(unit)
     vi = [f"Chỉ tiêu năm {cond_vi}."]
     en = [f"Annual target {cond_en}."]

@@ -148,6 +148,8 @@ def test_exceed_assigned_can_be_completed_later():
 def test_exceed_assigned_on_a_lower_is_better_indicator_is_a_ceiling():
     assert ev("exceed_assigned", None, 90, assigned_value=100, direction=DOWN) == ("exceeded", 110.0)
     assert ev("exceed_assigned", None, 101, assigned_value=100, direction=DOWN) == ("not_met", 99.0)
+    v = evaluate({"comparator": "exceed_assigned"}, ind(DOWN), {"value": 90, "assigned_value": 100}, "FY")
+    assert "≤ mức giao 100" in v.explanation_vi and v.thresholds["met_max"] == 100
 
 
 @pytest.mark.parametrize("verdict, period, status", [
