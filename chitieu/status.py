@@ -23,8 +23,8 @@ The rules (README, section "Status rules", has worked examples):
   before FY.
 * Percent (100 = exactly on target; >= 100 means on the good side, except at a strict gt/lt
   boundary): up: x / T; down: mirror, 100 + (T - x) / T, so 10 % above a ceiling is 90 %,
-  like 10 % below a floor; band: x / T (T = midpoint of a range); ranges use the near end
-  (lower end when up, upper end when down). Floored at 0. A zero or negative T makes a ratio
+  like 10 % below a floor; band: x / T (T = midpoint of a range); ranges use the end that
+  must be reached (lower end when up, upper end when down). Floored at 0. A zero or negative T makes a ratio
   meaningless: percent is then 100 when met and 0 when not. x is the projection for flows
   mid-year, so the percent is "percent of the pace".
 """
