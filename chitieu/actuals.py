@@ -10,7 +10,6 @@ supersede. Nothing is written while an error remains (see chitieu.store.actuals.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 
 from chitieu.catalogue import Indicator
@@ -18,9 +17,9 @@ from chitieu.errors import UserError
 from chitieu.numbers import NumberError, format_vn, parse_cell_number
 from chitieu.periods import parse_period, parse_standing
 from chitieu.textnorm import fold, nfc
+from chitieu.units import name_key, split_type
 
 ERROR, WARNING = "error", "warning"
-_TYPE_PREFIX = re.compile(r"^(tỉnh|thành phố|tp\.?|huyện|quận|thị xã|tx\.?|thị trấn|tt\.?|xã|phường)\s+", re.I)
 _VERDICTS = {"dat": "dat", "khong dat": "khong_dat", "chua dat": "khong_dat", "met": "dat", "not met": "khong_dat"}
 
 
@@ -155,7 +154,8 @@ def match_indicator(header: str, index: dict[str, str]) -> str | None:
 # --- locality resolution -----------------------------------------------------------
 
 class LocalityIndex:
-    """Names compared with diacritics kept (Ba Tơ and Ba Tô are neighbours); folding only suggests."""
+    """Names compared with their marks (Ba Tơ and Ba Tô are neighbours: chitieu.units.name_key);
+    the type word may differ or be missing ("TP. Quảng Ngãi", "Quảng Ngãi"). Folding only suggests."""
 
     def __init__(self, localities: list[tuple[str, str, str]]):
         self.by_key = {(s, c): n for s, c, n in localities}
@@ -163,25 +163,36 @@ class LocalityIndex:
         self.by_bare: dict[str, list[tuple[str, str]]] = {}
         self.by_fold: dict[str, list[str]] = {}
         for s, c, n in localities:
-            low = nfc(n).strip().lower()
-            self.by_name.setdefault(low, []).append((s, c))
-            self.by_bare.setdefault(_TYPE_PREFIX.sub("", low), []).append((s, c))
-            self.by_fold.setdefault(fold(_TYPE_PREFIX.sub("", low)), []).append(n)
+            kind, bare = split_type(n)
+            self.by_name.setdefault(f"{kind} {name_key(bare)}", []).append((s, c))
+            self.by_bare.setdefault(name_key(bare), []).append((s, c))
+            self.by_fold.setdefault(fold(bare), []).append(n)
 
-    def resolve(self, ref: str, name: str) -> tuple[tuple[str, str] | None, str, list[str]]:
-        """((scheme, code) or None, problem code, suggestions)."""
+    def candidates(self, ref: str, name: str) -> list[tuple[str, str]]:
+        """Every locality the reference or name may mean (empty: unknown)."""
         if ref and ":" in ref:
             s, _, c = ref.partition(":")
             if (s, c) in self.by_key:
-                return (s, c), "", []
-        low = nfc(name).strip().lower()
-        if low:
-            for found in (self.by_name.get(low), self.by_bare.get(_TYPE_PREFIX.sub("", low))):
-                if found and len(set(found)) == 1:
-                    return found[0], "", []
-                if found:
-                    return None, "ambiguous-locality", sorted(self.by_key[k] for k in set(found))
-        return None, "unknown-locality", self.by_fold.get(fold(_TYPE_PREFIX.sub("", low)), [])
+                return [(s, c)]
+        if not name.strip():
+            return []
+        kind, bare = split_type(name)
+        found = self.by_name.get(f"{kind} {name_key(bare)}") if kind else None
+        return list(dict.fromkeys(found or self.by_bare.get(name_key(bare), [])))
+
+    def resolve(self, ref: str, name: str, prefer=None) -> tuple[tuple[str, str] | None, str, list[str]]:
+        """((scheme, code) or None, problem code, names to suggest).
+
+        `prefer(key) -> bool` narrows several candidates (e.g. those with a plan that year).
+        """
+        found = self.candidates(ref, name)
+        if len(found) > 1 and prefer is not None:
+            found = [k for k in found if prefer(k)] or found
+        if len(found) == 1:
+            return found[0], "", []
+        if found:
+            return None, "ambiguous-locality", sorted(f"{self.by_key[k]} ({k[0]}:{k[1]})" for k in found)
+        return None, "unknown-locality", self.by_fold.get(fold(split_type(name)[1]), [])
 
 
 # --- validation --------------------------------------------------------------------
@@ -262,7 +273,9 @@ def validate(raw_rows, ctx: Context) -> list[CheckedRow]:
             continue
         row = CheckedRow(sheet=raw.sheet, row=raw.row, column=raw.column, note=raw.note, source=raw.source)
         out.append(row)
-        key, problem, hints = locs.resolve(raw.locality_ref, raw.locality)
+        year_hint = raw.year if isinstance(raw.year, int) else None
+        key, problem, hints = locs.resolve(raw.locality_ref, raw.locality,
+                                           prefer=lambda k: (k[0], k[1], year_hint) in ctx.plan_years)
         if key:
             row.locality_scheme, row.locality_code = key
             row.locality_name = locs.by_key[key]

@@ -12,19 +12,25 @@ from __future__ import annotations
 
 import hashlib
 
+from chitieu import auth
 from chitieu.actuals import ERROR, Issue, Preview, plan_changes, validate
 from chitieu.errors import UserError
+from chitieu.filetypes import safe_name
 from chitieu.store.actuals import current_values, load_context, store_preview
 from loaders.excel_read import read_workbook
 
 
-def dry_run(con, data: bytes, file_name: str, user: str | None = None, *, year: int | None = None,
+def dry_run(con, data: bytes, file_name: str, user=None, *, year: int | None = None,
             period: str | None = None, context=None) -> Preview:
     """Read and check an uploaded workbook against the store; nothing is written.
 
-    `year` / `period` fill a wide sheet that names neither in a column nor in its title.
+    `user` is the uploader (a chitieu.auth.User or a user name); once users exist, rows for
+    localities they may not write are errors (forbidden-locality). `year` / `period` fill a
+    wide sheet that names neither in a column nor in its title.
     """
-    preview = Preview(file_name=file_name, sha256=hashlib.sha256(data).hexdigest(), size=len(data), uploader=user)
+    name = getattr(user, "username", user)
+    preview = Preview(file_name=safe_name(file_name), sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+                      uploader=name)
     ctx = context or load_context(con)
     try:
         read = read_workbook(data, file_name, ctx.catalogue, year=year, period=period)
@@ -37,14 +43,29 @@ def dry_run(con, data: bytes, file_name: str, user: str | None = None, *, year: 
         preview.file_issues.append(Issue(
             0, "file", "no-values", f"Tệp {file_name} không có số liệu nào (cột Số thực hiện còn trống).",
             f"The file {file_name} holds no values (the actual column is empty).", ERROR))
+    _check_rights(con, preview, user)
     keys = [r.key for r in preview.rows if r.outcome != ERROR]
     plan_changes(preview.rows, current_values(con, keys))
     return preview
 
 
+def _check_rights(con, preview: Preview, user) -> None:
+    """Once users exist, every locality in the file must be writable by the uploader
+    (chitieu.auth: analysts write their assigned localities and those under them)."""
+    if not auth.users_exist(con):
+        return
+    account = user if isinstance(user, auth.User) else (auth.load_user(con, user) if user else None)
+    keys = {(r.locality_scheme, r.locality_code) for r in preview.rows if r.locality_code}
+    denied = set(auth.forbidden_localities(account, sorted(keys), con))
+    for r in preview.rows:
+        if (r.locality_scheme, r.locality_code) in denied:
+            r.add("locality", "forbidden-locality", f"Bạn không có quyền nhập số liệu cho {r.locality_name}.",
+                  f"You may not enter figures for {r.locality_name}.")
+
+
 def confirm(con, preview: Preview, user: str | None = None) -> int:
     """Store a previewed file in one transaction; returns the upload_id. UserError if blocked."""
-    return store_preview(con, preview, user or preview.uploader)
+    return store_preview(con, preview, getattr(user, "username", user) or preview.uploader)
 
 
 def import_file(con, data: bytes, file_name: str, user: str | None = None, **kw) -> tuple[Preview, int | None]:

@@ -19,6 +19,10 @@ COMMAND_MODULES = [
     "loaders.commands.extract",
     "loaders.commands.build",
     "loaders.commands.users",
+    "loaders.commands.synth",
+    "loaders.commands.template",
+    "loaders.commands.import_actuals",
+    "loaders.commands.status",
 ]
 
 

@@ -17,14 +17,13 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-from chitieu import settings
 from chitieu.actuals import indicator_index, match_indicator
 from chitieu.catalogue import Indicator, default_catalogue
 from chitieu.errors import UserError
+from chitieu.excel_safe import unescape_cell
+from chitieu.filetypes import check_upload, safe_name
 from chitieu.textnorm import fold, nfc
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
 
 # Folded header -> field. Shared by both shapes (the template writes the first spelling).
 HEADER_FIELDS = {
@@ -48,7 +47,6 @@ HEADER_FIELDS = {
     "ignore": ["stt", "tt", "so thu tu", "no"],
 }
 _FIELD_OF = {h: f for f, hs in HEADER_FIELDS.items() for h in hs}
-_ESCAPED = re.compile(r"^'(?=[=+\-@])")
 
 
 @dataclass
@@ -85,44 +83,22 @@ def _err(code: str, vi: str, en: str) -> UserError:
 
 
 def check_file(data: bytes, name: str = "") -> str:
-    """Decide what the bytes are: 'xlsx', 'xls' or 'ods'; raise UserError otherwise."""
-    limit = settings.upload_max_bytes()
-    if len(data) > limit:
-        mb = limit / 1024 / 1024
-        raise _err("file-too-large",
-                   f"Tệp {name} quá lớn ({len(data) / 1024 / 1024:.1f} MB); giới hạn là {mb:g} MB.",
-                   f"The file {name} is too large ({len(data) / 1024 / 1024:.1f} MB); the limit is {mb:g} MB.")
-    if not data:
-        raise _err("empty-file", f"Tệp {name} rỗng.", f"The file {name} is empty.")
-    if data.startswith(OLE_MAGIC):
-        if "EncryptedPackage".encode("utf-16-le") in data:
-            raise _err("encrypted-workbook",
-                       f"Tệp {name} được đặt mật khẩu. Hãy bỏ mật khẩu (Tệp > Thông tin > Bảo vệ sổ làm việc) "
-                       "rồi tải lên lại.",
-                       f"The workbook {name} is password-protected. Remove the password and upload it again.")
-        if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
-            return "xls"
-        raise _err("not-excel", f"Tệp {name} không phải là bảng tính Excel (có thể là tệp Word cũ).",
-                   f"The file {name} is not an Excel workbook (perhaps an old Word file).")
-    if data.startswith(ZIP_MAGIC):
+    """Decide what the bytes are ('xlsx', 'xls' or 'ods') by content; UserError otherwise.
+
+    Codes: empty-file, file-too-large, encrypted-file, wrong-file-type (chitieu.filetypes),
+    corrupt-workbook (a ZIP that cannot be opened, e.g. a download cut short).
+    """
+    kind = check_upload(data, name, ("xlsx", "xls", "ods", "zip"))
+    if kind == "zip":
         try:
-            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-        except zipfile.BadZipFile:
-            raise _err("corrupt-workbook", f"Tệp {name} bị hỏng, không đọc được.",
-                       f"The workbook {name} is corrupt and cannot be read.") from None
-        if "xl/workbook.xml" in names:
-            return "xlsx"
-        if "content.xml" in names and "mimetype" in names:
-            return "ods"
-        if "word/document.xml" in names:
-            raise _err("not-excel", f"Tệp {name} là văn bản Word, không phải bảng tính Excel.",
-                       f"The file {name} is a Word document, not an Excel workbook.")
-        raise _err("not-excel", f"Tệp {name} không phải là bảng tính Excel.",
-                   f"The file {name} is not an Excel workbook.")
-    raise _err("not-excel",
-               f"Tệp {name} không phải là bảng tính Excel (.xlsx). Hãy tải lên tệp tạo từ biểu mẫu hoặc "
-               "bảng số liệu Excel.",
-               f"The file {name} is not an Excel workbook (.xlsx). Upload the template or an Excel sheet.")
+            zipfile.ZipFile(io.BytesIO(data))
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+            raise _err("corrupt-workbook", f"Tệp {safe_name(name)} bị hỏng, không đọc được (có thể tải về chưa hết).",
+                       f"The workbook {safe_name(name)} is corrupt and cannot be read (perhaps a cut download)."
+                       ) from None
+        raise _err("wrong-file-type", f"Tệp {safe_name(name)} là tệp nén ZIP, không phải bảng tính Excel.",
+                   f"The file {safe_name(name)} is a ZIP archive, not an Excel workbook.")
+    return kind
 
 
 def _open(data: bytes, name: str):
@@ -130,7 +106,7 @@ def _open(data: bytes, name: str):
     try:
         return pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except pc.PasswordError:
-        raise _err("encrypted-workbook", f"Tệp {name} được đặt mật khẩu; hãy bỏ mật khẩu rồi tải lên lại.",
+        raise _err("encrypted-file", f"Tệp {name} được đặt mật khẩu; hãy bỏ mật khẩu rồi tải lên lại.",
                    f"The workbook {name} is password-protected; remove the password and upload again.") from None
     except Exception:  # calamine raises several types (ZipError, XmlError, CalamineError)
         raise _err("corrupt-workbook", f"Tệp {name} bị hỏng, không đọc được.",
@@ -142,7 +118,7 @@ def _text(v) -> str:
         return ""
     if isinstance(v, float) and v.is_integer():
         v = int(v)
-    return _ESCAPED.sub("", nfc(str(v)).strip())
+    return unescape_cell(nfc(str(v)).strip())
 
 
 def col_letter(i: int) -> str:
@@ -232,7 +208,8 @@ def read_workbook(data: bytes, name: str = "", catalogue: dict[str, Indicator] |
 
     `year` and `period` are defaults for a wide sheet that has no such column and does not
     name them in its title. Raises UserError for a file that cannot be read at all
-    (not-excel, corrupt-workbook, encrypted-workbook, file-too-large, empty-sheet).
+    (wrong-file-type, corrupt-workbook, encrypted-file, file-too-large, empty-file, empty-sheet,
+    no-header).
     """
     import python_calamine as pc
     kind = check_file(data, name)
@@ -299,7 +276,7 @@ def _read_template(grid, header_row, sheet, index, percent, result, year, period
             indicator=_text(get(cells, "indicator")) or _text(get(cells, "indicator_name")),
             scope=_text(get(cells, "scope")),
             period=get(cells, "period") if get(cells, "period") not in (None, "") else period,
-            value=_ESCAPED.sub("", value) if isinstance(value, str) else value,
+            value=unescape_cell(value),
             value_percent_cell=(r, vcol) in percent and isinstance(value, (int, float)),
             unit=_text(get(cells, "unit")), standing=get(cells, "standing"), assigned=get(cells, "assigned"),
             note=_text(get(cells, "note")), source=_text(get(cells, "source"))))
@@ -342,7 +319,7 @@ def _read_wide(grid, header_row, sheet, index, percent, result, year, period):
                 year=y if y not in (None, "") else (title_year or year), indicator=ind,
                 scope=_text(get(cells, "scope")),
                 period=p if p not in (None, "") else (title_period or period),
-                value=_ESCAPED.sub("", v) if isinstance(v, str) else v,
+                value=unescape_cell(v),
                 value_percent_cell=(r, c) in percent and isinstance(v, (int, float)),
                 standing=get(cells, "standing"), note=_text(get(cells, "note")),
                 source=_text(get(cells, "source"))))

@@ -15,6 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from chitieu.actuals import LocalityIndex
 from chitieu.errors import UserError
+from chitieu.excel_safe import escape_cell
 from chitieu.model import COMPARATOR_SYMBOLS
 from chitieu.periods import PERIOD_CHOICES, STANDING_CHOICES
 from chitieu.store.plans import targets_for
@@ -45,26 +46,22 @@ INSTRUCTIONS = [
     "8. Dòng để trống 'Số thực hiện' sẽ được bỏ qua. Khi tải lên, hệ thống kiểm tra thử trước và cho biết "
     "từng dòng hợp lệ, cảnh báo hay lỗi; chỉ lưu khi bạn xác nhận và không còn lỗi.",
 ]
-_UNSAFE_START = ("=", "+", "-", "@", "\t", "\r")
 _LOCKED_FILL = PatternFill("solid", fgColor="EDEDED")
 
 
-def safe(value):
-    """Escape text that a spreadsheet would run as a formula (CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(_UNSAFE_START):
-        return "'" + value
-    return value
-
+safe = escape_cell  # text a spreadsheet would run as a formula gets an apostrophe
 
 def resolve_localities(con, names: list[str], with_children: bool = False) -> list[tuple[str, str, str]]:
     """(scheme, code, name) for each name or "scheme:code"; with_children adds a district's communes."""
     cur = con.cursor()
-    rows = cur.execute("SELECT scheme, code, name, parent_scheme, parent_code FROM localities").fetchall()
+    rows = cur.execute(
+        "SELECT l.scheme, l.code, l.name, coalesce(l.parent_scheme, u.scheme), coalesce(l.parent_code, u.parent_code) "
+        "FROM localities l LEFT JOIN admin_units u ON u.scheme = l.scheme AND u.code = l.code").fetchall()
     cur.close()
     index = LocalityIndex([(s, c, n) for s, c, n, _, _ in rows])
     out: list[tuple[str, str, str]] = []
     for name in names:
-        key, problem, hints = index.resolve(name if ":" in name else "", name)
+        key, problem, hints = index.resolve(name if ":" in name else "", name if ":" not in name else "")
         if not key:
             hint = f" Có phải là: {', '.join(hints)}?" if hints else ""
             raise UserError(problem, f'Không tìm thấy địa phương "{name}".{hint}',

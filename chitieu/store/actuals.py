@@ -201,3 +201,93 @@ def all_current_actuals(con, year: int | None = None):
            "LEFT JOIN localities l ON l.scheme = a.locality_scheme AND l.code = a.locality_code WHERE a.active")
     return query_df(con, sql + (" AND a.year = ?" if year is not None else ""),
                     [int(year)] if year is not None else [])
+
+
+_MONTHS = """CASE a.period WHEN 'Q1' THEN 3 WHEN 'H1' THEN 6 WHEN '9M' THEN 9 WHEN 'FY' THEN 12
+    ELSE TRY_CAST(regexp_extract(a.period, '^(\\d+)M$', 1) AS INTEGER) END"""
+_LIVE = "FROM actuals a LEFT JOIN uploads u USING (upload_id) WHERE u.undone_at IS NULL"
+
+
+def _where(scheme, code, year) -> tuple[str, list]:
+    sql, params = "", []
+    if scheme is not None:
+        sql += " AND a.locality_scheme = ? AND a.locality_code = ?"
+        params += [scheme, code]
+    if year is not None:
+        sql += " AND a.year = ?"
+        params.append(int(year))
+    return sql, params
+
+
+def _fmt(v) -> str:
+    from chitieu.numbers import format_vn
+    return format_vn(v)
+
+
+def conflicts(con, locality_scheme: str | None = None, locality_code: str | None = None,
+              year: int | None = None):
+    """Figures that contradict each other, to show rather than hide. One row per conflict:
+    kind, locality, indicator, scope, year, periods, values, message_vi, message_en.
+
+    kinds: conflicting-values (one source gives two figures for the same key: both kept in
+    history, the later one current); cumulative-decrease (a flow indicator's count from
+    1 January falls from one period to a later one: one figure is wrong or the sources
+    count differently); no-plan (figures for a year the locality has no plan for).
+    """
+    where, params = _where(locality_scheme, locality_code, year)
+    out = []
+    for r in query_df(con, f"""
+            SELECT a.locality_scheme, a.locality_code, a.indicator, a.scope, a.year, a.period, a.upload_id,
+                   list(a.value ORDER BY a.actual_id) AS vals, list(a.note ORDER BY a.actual_id) AS notes
+            {_LIVE} {where} GROUP BY ALL HAVING count(DISTINCT a.value) > 1""", params).itertuples(index=False):
+        vals = " / ".join(_fmt(v) for v in r.vals)
+        out.append({**_key(r), "kind": "conflicting-values", "periods": r.period, "values": vals,
+                    "message_vi": f"Cùng một nguồn (lần tải {r.upload_id}) cho {len(r.vals)} số khác nhau "
+                                  f"kỳ {r.period}: {vals}. Số sau đang được dùng; cần kiểm tra lại nguồn.",
+                    "message_en": f"One source (upload {r.upload_id}) gives {len(r.vals)} different figures for "
+                                  f"{r.period}: {vals}. The later one is current; check the source."})
+    for r in query_df(con, f"""
+            WITH cur AS (
+                SELECT a.locality_scheme, a.locality_code, a.indicator, a.scope, a.year, a.period, a.value,
+                       a.standing, {_MONTHS} AS months
+                {_LIVE} AND a.active AND a.value IS NOT NULL {where}
+                  AND a.indicator IN (SELECT code FROM indicators WHERE kind = 'flow')),
+            seq AS (
+                SELECT *, lag(value) OVER w AS prev_value, lag(period) OVER w AS prev_period
+                FROM cur WINDOW w AS (PARTITION BY locality_scheme, locality_code, indicator, scope, year
+                                      ORDER BY months))
+            SELECT * FROM seq WHERE value < prev_value ORDER BY year, indicator, months""",
+                      params).itertuples(index=False):
+        vals = f"{_fmt(r.prev_value)} → {_fmt(r.value)}"
+        out.append({**_key(r), "kind": "cumulative-decrease", "periods": f"{r.prev_period} → {r.period}",
+                    "values": vals,
+                    "message_vi": f"Số lũy kế từ đầu năm giảm từ kỳ {r.prev_period} đến kỳ {r.period} ({vals}): "
+                                  "một trong hai số sai, hoặc hai nguồn tính khác nhau.",
+                    "message_en": f"The count since 1 January falls from {r.prev_period} to {r.period} ({vals}): "
+                                  "one figure is wrong, or the sources count differently."})
+    for r in query_df(con, f"""
+            SELECT a.locality_scheme, a.locality_code, '' AS indicator, '' AS scope, a.year,
+                   string_agg(DISTINCT a.period, ', ') AS periods, count(*) AS n,
+                   string_agg(DISTINCT a.indicator, ', ') AS indicators
+            {_LIVE} AND a.active {where}
+              AND NOT EXISTS (SELECT 1 FROM plans p WHERE p.locality_scheme = a.locality_scheme
+                              AND p.locality_code = a.locality_code AND p.year = a.year)
+            GROUP BY a.locality_scheme, a.locality_code, a.year ORDER BY a.year""", params).itertuples(index=False):
+        out.append({**_key(r), "kind": "no-plan", "periods": r.periods, "values": r.indicators,
+                    "message_vi": f"Có {r.n} số liệu năm {r.year} ({r.indicators}) nhưng chưa có kế hoạch năm đó: "
+                                  "chưa đánh giá được.",
+                    "message_en": f"{r.n} figures for {r.year} ({r.indicators}) but no plan for that year: "
+                                  "nothing to judge them against."})
+    columns = ["kind", "locality_scheme", "locality_code", "locality_name", "indicator", "scope", "year", "periods",
+               "values", "message_vi", "message_en"]
+    frame = pd.DataFrame(out, columns=columns)
+    if not frame.empty:
+        names = dict(((s, c), n) for s, c, n in con.cursor().execute(
+            "SELECT scheme, code, name FROM localities").fetchall())
+        frame["locality_name"] = [names.get((s, c), c) for s, c in zip(frame.locality_scheme, frame.locality_code)]
+    return frame
+
+
+def _key(r) -> dict:
+    return {"locality_scheme": r.locality_scheme, "locality_code": r.locality_code, "indicator": r.indicator,
+            "scope": r.scope, "year": int(r.year)}

@@ -1,0 +1,62 @@
+"""`python -m loaders status --locality NAME --year YEAR [--period P]`: verdicts as CSV.
+
+    python -m loaders status --locality "Thành phố Phú Quốc" --year 2021 --period "10 tháng"
+
+One row per target: indicator, scope, comparator, target, target_high, unit, period, actual,
+standing, status, percent (then illustrative). The verdicts are the dashboard's
+(chitieu.store.reads.status_table -> chitieu.status.evaluate); as of a period the latest
+figure reported up to it is used. Without --period: as of the full year (the latest figure).
+"""
+from __future__ import annotations
+
+import csv
+import sys
+
+from chitieu import settings
+from chitieu.excel_safe import escape_cell
+from chitieu.store import open_db
+from chitieu.store.reads import status_table
+from loaders.excel_template import resolve_localities
+
+COLUMNS = ["indicator", "scope", "comparator", "target", "target_high", "unit", "period", "actual", "standing",
+           "status", "percent", "illustrative"]
+
+
+def register(sub) -> None:
+    p = sub.add_parser("status", help="tình trạng các chỉ tiêu (CSV) / target statuses as CSV",
+                       description=__doc__.split("\n\n")[0])
+    p.add_argument("--locality", required=True, help="name or scheme:code")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--period", help="Q1, H1, 9M, FY, NM or a Vietnamese label (default: FY = latest)")
+    p.set_defaults(func=run)
+
+
+def _cell(v):
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return escape_cell(v)
+
+
+def status_rows(con, locality: str, year: int, period: str | None = None) -> list[dict]:
+    """The CSV rows for one locality and year (also used by tests)."""
+    from chitieu.periods import parse_period
+    p = parse_period(period) if period else None
+    (scheme, code, _), = resolve_localities(con, [locality])
+    df = status_table(con, year, p.code if p else "FY", locality=(scheme, code))
+    return [{"indicator": r.indicator, "scope": r.scope, "comparator": r.comparator, "target": r.value,
+             "target_high": r.value_high, "unit": r.unit, "period": r.actual_period or (p.code if p else ""),
+             "actual": r.actual if r.actual == r.actual and r.actual is not None else r.actual_verdict,
+             "standing": r.actual_standing, "status": r.status, "percent": r.percent,
+             "illustrative": bool(r.illustrative)} for r in df.itertuples(index=False)]
+
+
+def run(args) -> int:
+    con = open_db(settings.db_path(args.db))
+    rows = status_rows(con, args.locality, args.year, args.period)
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(COLUMNS)
+    for r in rows:
+        w.writerow([_cell(r[c]) for c in COLUMNS])
+    return 0
