@@ -1,0 +1,365 @@
+"""Faults and concurrency with real processes: SIGKILL mid-import, simultaneous imports,
+a busy database file, the backup before a schema change.
+
+The child processes run this same file (`python tests/test_faults.py MODE DB ...`), so the
+parent and the children build their plans and workbooks with the same helpers.
+"""
+from __future__ import annotations
+
+import io
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import pytest  # noqa: E402
+
+import chitieu.store as store  # noqa: E402
+from chitieu.catalogue import default_catalogue  # noqa: E402
+from chitieu.errors import UserError  # noqa: E402
+from chitieu.model import ExtractedPlan, Locality, PlanTarget  # noqa: E402
+from chitieu.store import DatabaseBusy, close_db, open_db, query_df  # noqa: E402
+from chitieu.store.plans import save_plan, sync_catalogue  # noqa: E402
+
+TABLES = ["meta", "localities", "indicators", "plans", "targets", "uploads", "actuals", "audit_log", "users",
+          "user_localities"]
+INDICATORS = ["economic_growth", "growth_services", "growth_industry_construction", "growth_agriculture",
+              "share_services"]
+
+
+# ---- shared helpers (parent and children) -------------------------------------------------
+
+def make_plan(key: str, code: str, n_targets: int = len(INDICATORS), value: float = 5.0) -> ExtractedPlan:
+    loc = Locality(name=f"Xã Thử {code}", level="commune", province="Quảng Ngãi", scheme="gso_2025", code=code)
+    targets = [PlanTarget(indicator=INDICATORS[i % len(INDICATORS)], comparator="ge", value=value + i, unit="%",
+                          scope=f"s{i // len(INDICATORS)}" if i >= len(INDICATORS) else "")
+               for i in range(n_targets)]
+    return ExtractedPlan(plan_key=key, source_file=f"{key}.txt", sha256=f"sha-{key}-{n_targets}", text="kế hoạch",
+                         locality=loc, year=2025, targets=targets)
+
+
+def seed(con, codes: list[str]) -> None:
+    sync_catalogue(con, default_catalogue())
+    for code in codes:
+        save_plan(con, make_plan(f"plan-{code}", code), actor="seed")
+
+
+def workbook(con, codes: list[str], value: float) -> bytes:
+    """The real template for these localities, filled with `value` for '6 tháng', official."""
+    import openpyxl
+    from loaders.excel_template import HEADER_ROW, template_bytes
+    wb = openpyxl.load_workbook(io.BytesIO(template_bytes(con, [f"gso_2025:{c}" for c in codes], 2025)))
+    ws = wb["Số liệu"]
+    for r in range(HEADER_ROW + 1, ws.max_row + 1):
+        ws.cell(r, 11, "6 tháng")
+        ws.cell(r, 12, value)
+        ws.cell(r, 13, "Chính thức")
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def import_bytes(con, data: bytes, name: str, user: str) -> int:
+    from loaders.actuals_upload import import_file
+    preview, upload_id = import_file(con, data, name, user)
+    if upload_id is None:
+        raise UserError("blocked", str(preview.codes(ERROR_)), str(preview.codes(ERROR_)))
+    return upload_id
+
+
+ERROR_ = "error"
+
+
+def snapshot(path) -> dict[str, str]:
+    """Every row of every table, as text, in a stable order."""
+    con = open_db(path)
+    try:
+        return {t: query_df(con, f"SELECT * FROM {t} ORDER BY ALL").to_csv(index=False) for t in TABLES}
+    finally:
+        close_db(path)
+
+
+def hold_inside(module, marker: str = "HOLD") -> None:
+    """Make `module.record` (the audit write, the last statement of a write transaction) announce
+    itself and hang, so the parent can kill the process with the transaction open."""
+    real = module.record
+
+    def record(cur, *args, **kw):
+        real(cur, *args, **kw)
+        print(marker, flush=True)
+        time.sleep(600)
+    module.record = record
+
+
+def child_main(argv: list[str]) -> None:
+    mode, db = argv[0], argv[1]
+    if mode == "hold-plan":
+        import chitieu.store.plans as plans
+        con = open_db(db)
+        hold_inside(plans)
+        plans.save_plan(con, make_plan("plan-90000", "90000", n_targets=int(argv[2]), value=99.0), actor="killed")
+    elif mode == "hold-import":
+        import chitieu.store.actuals as actuals
+        con = open_db(db)
+        data = Path(argv[2]).read_bytes()
+        hold_inside(actuals)
+        import_bytes(con, data, "killed.xlsx", "killed")
+    elif mode == "loop-import":
+        con = open_db(db)
+        files = [Path(p).read_bytes() for p in argv[2:]]
+        for i in range(10_000):
+            upload_id = import_bytes(con, files[i % len(files)], f"loop-{i}.xlsx", "loop")
+            print(f"COMMITTED {upload_id}", flush=True)
+    elif mode == "hold-open":
+        open_db(db)
+        print("READY", flush=True)
+        time.sleep(600)
+    elif mode == "import-retry":
+        data, user = Path(argv[2]).read_bytes(), argv[3]
+        print("START", flush=True)
+        for attempt in range(600):
+            try:
+                con = open_db(db)
+            except DatabaseBusy:  # the other analyst's process holds the file: retry
+                time.sleep(random.uniform(0.01, 0.1))
+                continue
+            try:
+                print(f"DONE {import_bytes(con, data, user + '.xlsx', user)} after {attempt} retries", flush=True)
+            finally:
+                close_db(db)
+            return
+        raise SystemExit("gave up")
+
+
+def spawn(*args) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, __file__, *map(str, args)], cwd=ROOT, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def wait_for(proc: subprocess.Popen, marker: str, timeout: float = 120) -> list[str]:
+    """Read the child's stdout until a line starting with `marker`; returns the lines read."""
+    lines: list[str] = []
+    found = threading.Event()
+
+    def reader():
+        for line in proc.stdout:
+            lines.append(line.strip())
+            if line.startswith(marker):
+                found.set()
+    threading.Thread(target=reader, daemon=True).start()
+    if not found.wait(timeout):
+        proc.kill()
+        raise AssertionError(f"child never printed {marker}: {lines} {proc.stderr.read()}")
+    return lines
+
+
+def kill(proc: subprocess.Popen) -> None:
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(30)
+    assert proc.returncode == -signal.SIGKILL
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "faults.duckdb"
+    yield path
+    close_db(path)
+
+
+# ---- kills --------------------------------------------------------------------------------
+
+def test_kill_during_plan_save_leaves_database_unchanged(db):
+    seed(open_db(db), ["90000", "90001"])
+    close_db(db)
+    before = snapshot(db)
+    child = spawn("hold-plan", db, 3000)   # replaces plan-90000's 5 targets with 3,000
+    wait_for(child, "HOLD")                  # old targets deleted, new ones inserted, audit row written
+    kill(child)
+    assert snapshot(db) == before
+    con = open_db(db)                        # and the file is fully usable afterwards
+    save_plan(con, make_plan("plan-90000", "90000", n_targets=7), actor="after")
+    assert query_df(con, "SELECT count(*) AS n FROM targets JOIN plans USING (plan_id) "
+                         "WHERE plan_key = 'plan-90000'")["n"][0] == 7
+
+
+def test_kill_during_real_import_leaves_database_unchanged(db, tmp_path):
+    codes = [f"9{i:04d}" for i in range(60)]
+    con = open_db(db)
+    seed(con, codes)
+    import_bytes(con, workbook(con, codes, 7.5), "first.xlsx", "lan")     # values the next import revises
+    wb = tmp_path / "revision.xlsx"
+    wb.write_bytes(workbook(con, codes, 8.5))
+    close_db(db)
+    before = snapshot(db)
+    child = spawn("hold-import", db, wb)
+    wait_for(child, "HOLD")                  # 300 rows inserted, 300 superseded, upload + audit rows written
+    kill(child)
+    assert snapshot(db) == before
+
+
+def test_kill_at_random_moments_keeps_every_commit_and_no_half_import(db, tmp_path):
+    codes = [f"9{i:04d}" for i in range(20)]
+    con = open_db(db)
+    seed(con, codes)
+    files = []
+    for v in (7.5, 8.5):
+        files.append(tmp_path / f"v{v}.xlsx")
+        files[-1].write_bytes(workbook(con, codes, v))
+    close_db(db)
+    committed = 0
+    for round_ in range(3):
+        child = spawn("loop-import", db, *files)
+        lines = wait_for(child, "COMMITTED")
+        time.sleep(random.uniform(0, 0.4))
+        kill(child)
+        committed = max([committed] + [int(x.split()[1]) for x in lines if x.startswith("COMMITTED")])
+    con = open_db(db)
+    uploads = query_df(con, "SELECT upload_id, rows_accepted FROM uploads ORDER BY upload_id")
+    assert uploads["upload_id"].max() >= committed                       # every reported commit survived
+    per_upload = query_df(con, "SELECT upload_id, count(*) AS n FROM actuals GROUP BY 1")
+    assert set(per_upload["n"]) == {len(codes) * len(INDICATORS)}       # no upload is half there
+    assert len(per_upload) == len(uploads)
+    audit = query_df(con, "SELECT count(*) AS n FROM audit_log WHERE action = 'actuals.upload'")["n"][0]
+    assert audit == len(uploads)
+    active = query_df(con, "SELECT count(*) AS n FROM actuals WHERE active GROUP BY locality_code, indicator")
+    assert set(active["n"]) == {1}
+
+
+# ---- concurrency --------------------------------------------------------------------------
+
+def test_two_processes_importing_at_once_both_succeed(db, tmp_path):
+    """Two analysts' processes: one holds the file, the other is told DatabaseBusy and retries."""
+    con = open_db(db)
+    seed(con, ["91000", "91001", "92000"])
+    a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    a.write_bytes(workbook(con, ["91000", "91001"], 7.5))
+    b.write_bytes(workbook(con, ["91001", "92000"], 8.5))                 # 91001 overlaps: a revision
+    close_db(db)
+    children = [spawn("import-retry", db, a, "lan"), spawn("import-retry", db, b, "hoa")]
+    outs = [c.communicate(timeout=300) for c in children]
+    assert [c.returncode for c in children] == [0, 0], outs
+    assert all("DONE" in o for o, _ in outs)
+    con = open_db(db)
+    uploads = query_df(con, "SELECT uploader FROM uploads ORDER BY uploader")
+    assert list(uploads["uploader"]) == ["hoa", "lan"]
+    assert query_df(con, "SELECT count(*) AS n FROM actuals")["n"][0] == 4 * len(INDICATORS)
+    active = query_df(con, "SELECT locality_code, count(*) AS n FROM actuals WHERE active GROUP BY ALL")
+    assert set(active["n"]) == {len(INDICATORS)} and len(active) == 3      # one current value per key
+    assert query_df(con, "SELECT count(*) AS n FROM audit_log WHERE action = 'actuals.upload'")["n"][0] == 2
+
+
+def run_together(*jobs):
+    """Start the jobs at the same moment in threads; returns each job's result or exception."""
+    barrier = threading.Barrier(len(jobs))
+    results: list = [None] * len(jobs)
+
+    def go(i, job):
+        barrier.wait()
+        try:
+            results[i] = job()
+        except Exception as exc:  # noqa: BLE001 - the test inspects it
+            results[i] = exc
+    threads = [threading.Thread(target=go, args=(i, j)) for i, j in enumerate(jobs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    return results
+
+
+def told_to_retry(result) -> bool:
+    """A refused concurrent write: the product's retry message, or DuckDB's commit conflict."""
+    return (isinstance(result, UserError) and result.code in ("stale-preview", "write-conflict", "busy")) or \
+        type(result).__name__ == "TransactionException"
+
+
+def test_two_threads_saving_plans_at_once_lose_nothing(db):
+    """The dashboard model: one process, two sessions writing through cursors at the same moment."""
+    con = open_db(db)
+    seed(con, [])
+    results = run_together(lambda: save_plan(con, make_plan("a", "93000", 40), actor="lan"),
+                           lambda: save_plan(con, make_plan("b", "93000", 30), actor="hoa"))
+    for key, n, res in (("a", 40, results[0]), ("b", 30, results[1])):
+        if not isinstance(res, int):
+            assert told_to_retry(res), res
+            save_plan(con, make_plan(key, "93000", n), actor="retry")          # the retry succeeds
+    counts = query_df(con, "SELECT plan_key, count(*) AS n FROM targets JOIN plans USING (plan_id) GROUP BY 1 "
+                           "ORDER BY 1")
+    assert counts.values.tolist() == [["a", 40], ["b", 30]]
+    assert query_df(con, "SELECT count(*) AS n FROM audit_log WHERE action = 'plan.store'")["n"][0] == 2
+
+
+def test_two_threads_importing_different_localities_both_succeed(db):
+    from loaders.actuals_upload import confirm, dry_run
+    con = open_db(db)
+    seed(con, ["94000", "94001"])
+    pa = dry_run(con, workbook(con, ["94000"], 7.5), "a.xlsx", "lan")
+    pb = dry_run(con, workbook(con, ["94001"], 8.5), "b.xlsx", "hoa")
+    results = run_together(lambda: confirm(con, pa, "lan"), lambda: confirm(con, pb, "hoa"))
+    assert all(isinstance(r, int) for r in results), results
+    assert query_df(con, "SELECT count(*) AS n FROM actuals WHERE active")["n"][0] == 2 * len(INDICATORS)
+
+
+@pytest.mark.xfail(strict=False, reason="needs a process-wide write lock in chitieu.store.transaction: under "
+                   "DuckDB's snapshot isolation both confirms miss each other's rows (reported to the lead and "
+                   "helper-3); with the lock the second is refused as stale-preview")
+def test_two_threads_importing_the_same_keys_leave_one_current_value(db):
+    from loaders.actuals_upload import confirm, dry_run
+    con = open_db(db)
+    seed(con, ["95000"])
+    pa = dry_run(con, workbook(con, ["95000"], 7.5), "a.xlsx", "lan")
+    pb = dry_run(con, workbook(con, ["95000"], 8.5), "b.xlsx", "hoa")
+    results = run_together(lambda: confirm(con, pa, "lan"), lambda: confirm(con, pb, "hoa"))
+    assert all(isinstance(r, int) or told_to_retry(r) for r in results), results
+    assert any(isinstance(r, int) for r in results)
+    active = query_df(con, "SELECT count(*) AS n FROM actuals WHERE active GROUP BY indicator")
+    assert set(active["n"]) == {1}
+
+
+# ---- busy file and backups ----------------------------------------------------------------
+
+def test_second_process_is_told_the_database_is_busy(db):
+    open_db(db)
+    close_db(db)
+    child = spawn("hold-open", db)
+    try:
+        wait_for(child, "READY")
+        with pytest.raises(DatabaseBusy) as e:
+            open_db(db)
+        assert "chạy lại" in e.value.vi and "again" in e.value.en
+    finally:
+        kill(child)
+
+
+def test_schema_change_backs_up_the_file_first(db, monkeypatch):
+    con = open_db(db)
+    seed(con, ["96000"])
+    close_db(db)
+    old = store.SCHEMA_VERSION
+    monkeypatch.setattr(store, "SCHEMA_VERSION", old + 1)
+    open_db(db)
+    close_db(db)
+    backup = db.with_name(f"{db.name}.bak-v{old}")
+    assert backup.exists()
+    monkeypatch.setattr(store, "SCHEMA_VERSION", old)
+    copy = db.with_name("restored.duckdb")
+    copy.write_bytes(backup.read_bytes())
+    con = open_db(copy)
+    try:
+        assert query_df(con, "SELECT value FROM meta WHERE key = 'schema_version'")["value"][0] == str(old)
+        assert query_df(con, "SELECT count(*) AS n FROM plans")["n"][0] == 1
+    finally:
+        close_db(copy)
+
+
+if __name__ == "__main__":
+    child_main(sys.argv[1:])
