@@ -218,3 +218,96 @@ def test_store_reads_follow_the_registry(con):
     assert list(found["name"])[:2] == ["Xã Ba Tơ", "Xã Ba Tô"]          # the marked name first
     assert len(SU.search_units(con, "quyet thang", limit=3)) == 3
     assert SU.search_units(con, "   ").empty
+
+
+# --- synthetic national data (loaders.synth, `python -m loaders synth`) ---------------
+
+def _run_synth(argv):
+    import argparse
+    from loaders.commands import synth as synth_cmd
+    parser = argparse.ArgumentParser()
+    synth_cmd.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["synth", *argv])
+    return args.func(args)
+
+
+def test_synth_generator_covers_every_gso_2025_unit_and_marks_everything():
+    from loaders import synth
+    data = synth.generate("national", years=range(2026, 2028), per_commune=5, seed=1)
+    assert len(data.localities) == 34 + 3321
+    assert set(data.localities["scheme"]) == {"gso_2025"} and data.localities["synthetic"].all()
+    assert data.plans["synthetic"].all() and data.actuals["illustrative"].all()
+    assert data.plans["title"].str.contains("GIẢ LẬP").all()
+    assert len(data.plans) == (34 + 3321) * 2
+    assert len(data.targets) == (34 * len(synth.default_catalogue()) + 3321 * 5) * 2
+    assert sorted(data.actuals["period"].unique()) == ["9M", "FY", "H1", "Q1"]
+    assert len(data.actuals) == 4 * len(data.targets)
+    # reproducible
+    again = synth.generate("national", years=range(2026, 2028), per_commune=5, seed=1)
+    assert data.targets["value"].equals(again.targets["value"])
+
+
+def test_synth_command_writes_a_separate_marked_file(tmp_path):
+    from chitieu.errors import UserError
+    from chitieu.store import close_db, open_db
+    from chitieu.store import reads
+    db = tmp_path / "qn.duckdb"
+    assert _run_synth(["--scale", "province", "--province", "51", "--years", "2026-2027", "--db", str(db)]) == 0
+    con = open_db(db)
+    try:
+        counts = reads.data_counts(con)
+        assert counts["plans"] == (1 + len(U.children("gso_2025", "51"))) * 2
+        cur = con.cursor()
+        assert cur.execute("SELECT count(*) FROM plans WHERE NOT synthetic").fetchone()[0] == 0
+        assert cur.execute("SELECT count(*) FROM actuals WHERE NOT illustrative").fetchone()[0] == 0
+        assert cur.execute("SELECT count(*) FROM localities WHERE NOT synthetic").fetchone()[0] == 0
+        assert cur.execute("SELECT count(*) FROM admin_units").fetchone()[0] == len(U.all_units())
+        rows = reads.status_table(con, 2026, "H1", ("gso_2025", "21484"))
+        assert len(rows) == 30 and rows["actual"].notna().all()
+    finally:
+        close_db(db)
+    with pytest.raises(UserError) as exc:                      # no silent doubling
+        _run_synth(["--scale", "province", "--db", str(db)])
+    assert exc.value.code == "synth-exists"
+    assert _run_synth(["--scale", "province", "--years", "2026", "--db", str(db), "--replace"]) == 0
+    con = open_db(db)
+    try:
+        assert reads.plan_years(con) == [2026]
+    finally:
+        close_db(db)
+
+
+def test_synth_refuses_the_default_database_and_a_missing_db(monkeypatch, tmp_path):
+    from chitieu import settings
+    from chitieu.errors import UserError
+    monkeypatch.delenv("CHITIEU_DB", raising=False)
+    default = next(s.default for s in settings.SETTINGS if s.name == "CHITIEU_DB")
+    with pytest.raises(UserError) as exc:
+        _run_synth(["--scale", "province", "--db", default])
+    assert exc.value.code == "synth-default-db"
+    env_db = tmp_path / "app.duckdb"
+    monkeypatch.setenv("CHITIEU_DB", str(env_db))
+    with pytest.raises(UserError) as exc:
+        _run_synth(["--scale", "province", "--db", str(env_db)])
+    assert exc.value.code == "synth-default-db" and not env_db.exists()
+    with pytest.raises(UserError) as exc:
+        _run_synth(["--scale", "province"])
+    assert exc.value.code == "synth-needs-db"
+
+
+def test_synth_refuses_a_file_with_real_data(tmp_path):
+    from chitieu.errors import UserError
+    from chitieu.store import close_db, open_db
+    db = tmp_path / "real.duckdb"
+    con = open_db(db)
+    con.cursor().execute("INSERT INTO plans (plan_key, source_file, sha256, locality_scheme, locality_code, year) "
+                         "VALUES ('000_x', 'x.txt', 'abc', 'gso_pre2025', '522', 2022)")
+    close_db(db)
+    with pytest.raises(UserError) as exc:
+        _run_synth(["--scale", "province", "--db", str(db), "--replace"])
+    assert exc.value.code == "synth-real-data"
+    con = open_db(db)
+    try:
+        assert con.cursor().execute("SELECT count(*) FROM plans").fetchone()[0] == 1
+    finally:
+        close_db(db)
