@@ -1,0 +1,168 @@
+"""Read queries behind the dashboard pages: parameterised SQL, one cursor per query, no Streamlit.
+
+Every function takes the process-wide connection (`chitieu.store.open_db`) and returns a
+pandas DataFrame or plain values; the pages cache them (ui/common.py) and clear the cache
+after every write. The status of each target comes from `chitieu.status.evaluate`, the same
+rule the CLI and the import use.
+
+"As of" a period: actuals are cumulative from 1 January, so the status of a target as of
+a period P uses the latest period reported with at most P's months (as of "9 tháng" a
+figure for "8 tháng" is used when no 9-month figure exists). FY therefore means "latest".
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from chitieu.periods import parse_period
+from chitieu.status import STATUS_INFO, evaluate
+from chitieu.store import query_df
+
+# Months of a stored period code (Q1, H1, 9M, FY, NM) computed in SQL.
+_MONTHS_SQL = """CASE period WHEN 'Q1' THEN 3 WHEN 'H1' THEN 6 WHEN 'FY' THEN 12
+    ELSE TRY_CAST(regexp_extract(period, '^(\\d+)M$', 1) AS INTEGER) END"""
+
+# The active actuals (not undone, not switched off); newest first within a key.
+_ACTIVE_ACTUALS = f"""
+    SELECT a.*, {_MONTHS_SQL} AS months,
+           count(DISTINCT a.value) OVER (PARTITION BY a.locality_scheme, a.locality_code, a.indicator,
+                                         a.scope, a.year, a.period) AS n_values
+    FROM actuals a LEFT JOIN uploads u USING (upload_id)
+    WHERE a.active AND u.undone_at IS NULL"""
+
+_TARGET_COLS = """
+    t.target_id, p.plan_key, p.locality_scheme, p.locality_code, p.locality_name, p.level, p.province,
+    p.year, t.seq, t.indicator, t.indicator_label,
+    coalesce(i.name_vi, nullif(t.indicator_label, ''), t.indicator) AS name_vi,
+    coalesce(i.name_en, nullif(t.indicator_label, ''), t.indicator) AS name_en,
+    coalesce(i.category, '') AS category, i.direction, i.kind, i.measured, i.tolerance,
+    t.scope, t.comparator, t.value, t.value_high, coalesce(nullif(t.unit, ''), i.unit, '') AS unit,
+    t.text, t.note, p.synthetic"""
+
+
+def plan_years(con) -> list[int]:
+    """Years that have at least one plan, newest first."""
+    df = query_df(con, "SELECT DISTINCT year FROM plans ORDER BY year DESC")
+    return [int(y) for y in df["year"]]
+
+
+def localities(con, year: int | None = None) -> pd.DataFrame:
+    """Localities with plans (optionally for one year): key 'scheme:code', name, level, province, targets."""
+    where, params = ("WHERE p.year = ?", [int(year)]) if year is not None else ("", [])
+    return query_df(con, f"""
+        SELECT p.locality_scheme || ':' || p.locality_code AS key, p.locality_scheme, p.locality_code,
+               any_value(p.locality_name) AS name, any_value(p.level) AS level,
+               any_value(p.province) AS province, count(t.target_id) AS targets,
+               list(DISTINCT p.year ORDER BY p.year DESC) AS years
+        FROM plans p LEFT JOIN targets t USING (plan_id) {where}
+        GROUP BY ALL ORDER BY province, name""", params)
+
+
+def indicators_in_use(con) -> pd.DataFrame:
+    """Catalogue indicators that have at least one target: code, names, unit, category, targets."""
+    return query_df(con, """
+        SELECT i.code, i.name_vi, i.name_en, i.unit, i.category, count(*) AS targets
+        FROM targets t JOIN indicators i ON i.code = t.indicator
+        GROUP BY ALL ORDER BY i.category, i.name_vi""")
+
+
+def catalogue(con) -> pd.DataFrame:
+    return query_df(con, """SELECT code, name_vi, name_en, unit, direction, category, kind, measured,
+                                   tolerance, aliases FROM indicators ORDER BY category, code""")
+
+
+def target_rows(con, year: int | None, months: int, locality: tuple[str, str] | None = None,
+                indicator: str | None = None) -> pd.DataFrame:
+    """Targets joined with the actual that judges them as of `months` (see module docstring)."""
+    where, params = ["TRUE"], [int(months)]
+    if year is not None:
+        where.append("p.year = ?")
+        params.append(int(year))
+    if locality is not None:
+        where.append("p.locality_scheme = ? AND p.locality_code = ?")
+        params += list(locality)
+    if indicator is not None:
+        where.append("t.indicator = ?")
+        params.append(indicator)
+    return query_df(con, f"""
+        WITH act AS ({_ACTIVE_ACTUALS}),
+        ranked AS (
+            SELECT *, row_number() OVER (
+                PARTITION BY locality_scheme, locality_code, indicator, scope, year
+                ORDER BY months DESC, created_at DESC, actual_id DESC) AS rn
+            FROM act WHERE months <= ?)
+        SELECT {_TARGET_COLS},
+               r.value AS actual, r.verdict AS actual_verdict, r.assigned_value, r.period AS actual_period,
+               r.months AS actual_months, r.standing AS actual_standing, r.source AS actual_source,
+               r.note AS actual_note, coalesce(r.illustrative, FALSE) AS illustrative,
+               coalesce(r.n_values, 0) AS n_values
+        FROM targets t JOIN plans p USING (plan_id)
+        LEFT JOIN indicators i ON i.code = t.indicator
+        LEFT JOIN ranked r ON r.rn = 1 AND r.locality_scheme = p.locality_scheme
+             AND r.locality_code = p.locality_code AND r.indicator = t.indicator
+             AND r.scope = t.scope AND r.year = p.year
+        WHERE {' AND '.join(where)}
+        ORDER BY p.year, p.locality_name, t.seq""", params)
+
+
+def _clean(v):
+    return None if v is None or (isinstance(v, float) and math.isnan(v)) else v
+
+
+def attach_status(rows: pd.DataFrame) -> pd.DataFrame:
+    """Add status, percent, rule, explanation_vi/en, severity to target_rows() output (pure)."""
+    out = rows.copy()
+    cols = {k: [] for k in ("status", "percent", "rule", "explanation_vi", "explanation_en")}
+    for r in rows.itertuples(index=False):
+        target = {"comparator": r.comparator, "value": _clean(r.value), "value_high": _clean(r.value_high),
+                  "unit": r.unit}
+        indicator = {"direction": _clean(r.direction) or "higher_is_better", "kind": _clean(r.kind) or "level",
+                     "measured": _clean(r.measured) or "periodic", "tolerance": _clean(r.tolerance) or "",
+                     "unit": r.unit}
+        actual = None
+        if _clean(r.actual_period):
+            actual = {"value": _clean(r.actual), "verdict": _clean(r.actual_verdict),
+                      "assigned_value": _clean(r.assigned_value), "period": r.actual_period,
+                      "standing": _clean(r.actual_standing)}
+        try:
+            v = evaluate(target, indicator, actual, r.actual_period if actual else None)
+            vals = (v.status, v.percent, v.rule, v.explanation_vi, v.explanation_en)
+        except Exception as exc:  # a malformed stored row must not take a page down
+            vals = ("no_data", None, "error", f"Không đánh giá được: {exc}", f"Could not evaluate: {exc}")
+        for k, val in zip(cols, vals):
+            cols[k].append(val)
+    for k, vals in cols.items():
+        out[k] = pd.Series(vals, index=out.index, dtype="object" if k != "percent" else "float64")
+    out["severity"] = out["status"].map(lambda s: STATUS_INFO[s]["severity"]).astype("int64")
+    return out
+
+
+def status_table(con, year: int | None, period: str = "FY", locality: tuple[str, str] | None = None,
+                 indicator: str | None = None) -> pd.DataFrame:
+    """One row per target with the actual that judges it as of `period` and its verdict."""
+    months = parse_period(period).months
+    return attach_status(target_rows(con, year, months, locality, indicator))
+
+
+def actual_history(con, scheme: str, code: str, indicator: str, scope: str, year: int) -> pd.DataFrame:
+    """Every figure ever stored for one key (newest first), for the 'why' panel."""
+    return query_df(con, f"""
+        SELECT a.period, a.value, a.unit, a.standing, a.source, a.note, a.illustrative, a.active,
+               a.created_at, a.created_by, u.file_name, u.undone_at
+        FROM actuals a LEFT JOIN uploads u USING (upload_id)
+        WHERE a.locality_scheme = ? AND a.locality_code = ? AND a.indicator = ? AND a.scope = ? AND a.year = ?
+        ORDER BY {_MONTHS_SQL.replace('period', 'a.period')} DESC, a.created_at DESC""",
+                    [scheme, code, indicator, scope, int(year)])
+
+
+def data_counts(con) -> dict[str, int]:
+    """How much is stored: plans, targets, actuals (active), localities."""
+    cur = con.cursor()
+    try:
+        row = cur.execute("""SELECT (SELECT count(*) FROM plans), (SELECT count(*) FROM targets),
+                                    (SELECT count(*) FROM actuals WHERE active),
+                                    (SELECT count(*) FROM indicators)""").fetchone()
+    finally:
+        cur.close()
+    return dict(zip(("plans", "targets", "actuals", "indicators"), map(int, row)))

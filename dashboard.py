@@ -1,0 +1,35 @@
+"""Chỉ tiêu dashboard: the entry point is only a router.
+
+    streamlit run dashboard.py      (or: python3 tasks.py run)
+
+Page config, the login hook, the shared sidebar filters (year, "as of" period, language,
+kept in the URL) and st.navigation over pages/. No SQL and no pandas here.
+"""
+import streamlit as st
+
+from ui import common
+from ui.i18n import t
+
+st.set_page_config(page_title="Chỉ tiêu", page_icon=":material/flag:", layout="wide")
+
+# --- LOGIN HOOK (issue 5) ------------------------------------------------------------
+# ui/auth.py decides who is signed in and puts {"username", "role", "localities"} into
+# st.session_state["user"] (pages read it with common.user()); it may st.stop() to show a
+# login form. Until it exists, everyone may read and write.
+# -------------------------------------------------------------------------------------
+
+lang = common.sidebar_filters()["lang"]
+pages = [
+    st.Page("pages/overview.py", title=t("page_overview", lang), icon=":material/dashboard:", default=True,
+            url_path="tong-quan"),
+    st.Page("pages/locality.py", title=t("page_locality", lang), icon=":material/location_city:",
+            url_path="dia-phuong"),
+    st.Page("pages/compare.py", title=t("page_compare", lang), icon=":material/compare_arrows:",
+            url_path="so-sanh"),
+    st.Page("pages/indicator.py", title=t("page_indicator", lang), icon=":material/show_chart:",
+            url_path="chi-tieu"),
+    st.Page("pages/plans.py", title=t("page_plans", lang), icon=":material/description:", url_path="ke-hoach"),
+    st.Page("pages/actuals.py", title=t("page_actuals", lang), icon=":material/upload_file:",
+            url_path="nhap-so-lieu"),
+]
+st.navigation(pages, position="sidebar").run()

@@ -1,0 +1,60 @@
+"""So sánh: chosen indicators × chosen localities — heat map by status, ranking, targets beside actuals."""
+import streamlit as st
+
+from ui import charts, common
+from ui.format import target_text
+from ui.i18n import indicator_name, status_label, t
+
+f = common.filters()
+lang, year, period = f["lang"], f["year"], f["period"]
+st.title(t("page_compare", lang))
+rows = common.read("status_table", year, period) if year is not None else None
+if rows is None or rows.empty:
+    common.empty_state(t("empty_db", lang) if year is None else t("empty_year", lang, year=year))
+    st.stop()
+
+rows = rows[rows["indicator"] != "unmapped"].assign(indicator_name=lambda d: [indicator_name(r, lang) for r in
+                                                                          d.to_dict("records")])
+popular = rows.groupby("indicator")["locality_code"].nunique().sort_values(ascending=False, kind="stable")
+names = dict(zip(rows["indicator"], rows["name_en" if lang == "en"
+                                          else "name_vi"] + " (" + rows["unit"].fillna("") + ")"))
+loc_names = dict(zip(rows["locality_scheme"] + ":" + rows["locality_code"], rows["locality_name"]))
+inds = common.multiselect("ind", t("indicators", lang), list(popular.index), list(popular.index[:4]),
+                          format_func=names.get)
+locs = common.multiselect("locs", t("localities", lang), sorted(loc_names, key=loc_names.get),
+                          sorted(loc_names, key=loc_names.get)[:8], format_func=loc_names.get)
+sel = rows[rows["indicator"].isin(inds) & (rows["locality_scheme"] + ":" + rows["locality_code"]).isin(locs)]
+sel = sel.rename(columns={"locality_name": "locality"})
+if not inds or len(locs) < 2 or sel.empty:
+    common.empty_state(t("compare_pick", lang))
+    st.stop()
+
+for code, part in sel.groupby("indicator"):  # comparability: same unit, scope, way of setting, period
+    problems = [t(k, lang, v=", ".join(sorted(map(str, set(part[c].fillna("–")))))) for k, c in
+                (("diff_unit", "unit"), ("diff_scope", "scope"), ("diff_comparator", "comparator"),
+                 ("diff_period", "actual_period")) if part[c].fillna("–").nunique() > 1]
+    if problems:
+        st.warning(t("not_comparable", lang, name=names[code], why="; ".join(problems)), icon=":material/warning:")
+
+st.plotly_chart(charts.status_heatmap(sel.head(40 * max(1, len(inds))), t("heatmap_title", lang), lang),
+                key="heatmap")
+rank_code = common.select("rank", t("rank_indicator", lang), inds, inds[0], format_func=names.get)
+one = sel[sel["indicator"] == rank_code]
+if len(one) > 40:  # never thousands of bars: best and worst 20
+    one = one.sort_values("percent").iloc[list(range(20)) + list(range(-20, 0))]
+left, right = st.columns(2)
+left.plotly_chart(charts.ranking_chart(one, t("ranking_title", lang, name=names[rank_code]), lang), key="ranking")
+if one["unit"].nunique() == 1:
+    right.plotly_chart(charts.target_actual_bars(one, f"{t('side_by_side', lang)}: {names[rank_code]}", lang),
+                       key="side_by_side")
+
+st.subheader(t("side_by_side", lang))
+view = sel.assign(target=[target_text(c, v, h, u, lang) for c, v, h, u in
+                          zip(sel["comparator"], sel["value"], sel["value_high"], sel["unit"])],
+                  status_text=sel["status"].map(lambda s: status_label(s, lang)))
+common.table(view, dict(zip(["locality", "indicator_name", "target", "actual", "unit", "percent", "status_text",
+                             "actual_period"], common.headers(lang, "locality", "indicator", "target", "actual",
+                                                              "unit", "percent", "status", "period"))),
+             numbers=["actual"], percents=["percent"], key="compare_table")
+with st.expander(t("why", lang)):
+    common.status_list(sel.rename(columns={"locality": "locality_name"}), lang, with_locality=True)

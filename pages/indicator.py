@@ -1,0 +1,44 @@
+"""Chỉ tiêu: one indicator across years and localities — targets and actuals over time."""
+import streamlit as st
+
+from ui import charts, common
+from ui.format import target_text
+from ui.i18n import status_label, t
+
+f = common.filters()
+lang, period = f["lang"], f["period"]
+st.title(t("page_indicator", lang))
+inds = common.read("indicators_in_use")
+if inds.empty:
+    common.empty_state(t("empty_db", lang))
+    st.stop()
+
+names = dict(zip(inds["code"], inds["name_en" if lang == "en" else "name_vi"] + " (" + inds["unit"].fillna("") + ")"))
+code = common.select("ind1", t("pick_indicator", lang), list(names), format_func=names.get)
+rows = common.read("status_table", None, period, None, code)
+if rows.empty:
+    common.empty_state(t("no_indicator_data", lang))
+    st.stop()
+rows = rows.assign(locality=rows["locality_name"] + rows["scope"].map(lambda s: f" ({s})" if s else ""))
+ranked = rows.groupby("locality")["actual"].count().sort_values(ascending=False, kind="stable").index.tolist()
+TOP = 8  # a readable number of lines; the others can be picked
+chosen = common.multiselect("ilocs", t("localities", lang), sorted(ranked), ranked[:TOP])
+sel = rows[rows["locality"].isin(chosen)] if chosen else rows[rows["locality"].isin(ranked[:TOP])]
+if len(ranked) > TOP:
+    st.caption(t("top_localities", lang, n=TOP))
+unit = sel["unit"].mode().iloc[0] if not sel.empty else ""
+name = names[code].rsplit(" (", 1)[0]
+st.plotly_chart(charts.timeline_chart(sel, t("timeline_title", lang, name=name, unit=unit or "–"), lang),
+                key="timeline")
+
+view = sel.sort_values(["year", "locality"], ascending=[False, True]).assign(
+    target=[target_text(c, v, h, u, lang) for c, v, h, u in
+            zip(sel["comparator"], sel["value"], sel["value_high"], sel["unit"])],
+    status_text=sel["status"].map(lambda s: status_label(s, lang)))
+common.table(view, dict(zip(["year", "locality", "target", "actual", "unit", "percent", "status_text",
+                             "actual_period", "text"],
+                            common.headers(lang, "year", "locality", "target", "actual", "unit", "percent",
+                                           "status", "period", "plan_sentence"))),
+             numbers=["actual"], percents=["percent"], key="indicator_table")
+with st.expander(t("why", lang)):
+    common.status_list(view, lang, with_locality=True)

@@ -1,0 +1,46 @@
+"""Địa phương: every target of one locality and year, bullet chart by area, each with its plan sentence."""
+import streamlit as st
+
+from ui import charts, common
+from ui.format import target_text
+from ui.i18n import category_label, status_label, t
+
+f = common.filters()
+lang, year, period = f["lang"], f["year"], f["period"]
+st.title(t("page_locality", lang))
+if year is None:
+    common.empty_state(t("empty_db", lang))
+    st.stop()
+locs = common.read("localities", year)
+if locs.empty:
+    common.empty_state(t("empty_year", lang, year=year))
+    st.stop()
+
+names = dict(zip(locs["key"], locs["name"] + " — " + locs["province"].fillna("")))
+left, right = st.columns([2, 3])
+key = common.select("loc", t("locality", lang), list(names), where=left, format_func=names.get)
+statuses = common.multiselect("status", t("status_filter", lang), list(charts.STATUS_ORDER), where=right,
+                              format_func=lambda s: status_label(s, lang), placeholder="—")
+scheme, code = key.split(":", 1)
+rows = common.read("status_table", year, period, (scheme, code))
+if statuses:
+    rows = rows[rows["status"].isin(statuses)]
+name = names[key].split(" — ")[0]
+if rows.empty:
+    common.empty_state(t("no_targets_locality", lang, name=name, year=year))
+    st.stop()
+
+st.plotly_chart(charts.bullet_chart(rows, t("bullet_title", lang, name=name, year=year), lang), key="bullet")
+
+st.subheader(t("details", lang))
+table = rows.assign(status_text=rows["status"].map(lambda s: status_label(s, lang)),
+                    name=rows["name_en" if lang == "en" else "name_vi"],
+                    target=[target_text(c, v, h, u, lang) for c, v, h, u in
+                            zip(rows["comparator"], rows["value"], rows["value_high"], rows["unit"])])
+common.table(table, dict(zip(["status_text", "name", "scope", "target", "actual", "unit", "percent", "actual_period",
+                              "text"], common.headers(lang, "status", "indicator", "scope", "target", "actual",
+                                                      "unit", "percent", "period", "plan_sentence"))),
+             numbers=["actual"], percents=["percent"], key="targets_table")
+for cat, part in rows.groupby("category", sort=True):
+    st.markdown(f"#### {category_label(cat, lang)}")
+    common.status_list(part, lang)

@@ -1,0 +1,56 @@
+"""Tổng quan: how many targets are met / behind / without data, per locality and per area."""
+import streamlit as st
+
+from ui import charts, common
+from ui.i18n import category_label, status_icon, t
+
+f = common.filters()
+lang, year, period = f["lang"], f["year"], f["period"]
+st.title(t("page_overview", lang))
+if year is None:
+    common.empty_state(t("empty_db", lang))
+    st.stop()
+rows = common.read("status_table", year, period)
+if rows.empty:
+    common.empty_state(t("empty_year", lang, year=year))
+    st.stop()
+
+st.caption(t("overview_caption", lang, year=year, period=common.period_label(period, lang), n=len(rows),
+             m=rows["locality_code"].nunique()))
+groups = {"kpi_met": ("met", "exceeded"), "kpi_on_track": ("on_track",), "kpi_behind": ("not_met", "at_risk"),
+          "kpi_no_data": ("no_data", "not_assessable", "needs_assigned")}
+icons = {"kpi_met": status_icon("met"), "kpi_on_track": status_icon("on_track"),
+         "kpi_behind": status_icon("not_met"), "kpi_no_data": status_icon("no_data")}
+for col, (key, statuses) in zip(st.columns(4), groups.items()):
+    n = int(rows["status"].isin(statuses).sum())
+    col.metric(f"{icons[key]} {t(key, lang)}", n, f"{n / len(rows):.0%}".replace(".", ","), delta_color="off",
+               border=True)
+
+TOP = 15
+by_loc = charts.status_counts(rows, "locality_name")
+n_loc = by_loc["locality_name"].nunique()
+if n_loc > TOP:  # never thousands of bars: the localities most behind
+    behind = (by_loc[by_loc["status"].isin(["not_met", "at_risk"])].groupby("locality_name")["n"].sum()
+              .sort_values(ascending=False).head(TOP).index)
+    by_loc = by_loc[by_loc["locality_name"].isin(behind)]
+left, right = st.columns(2)
+left.plotly_chart(charts.status_counts_chart(by_loc, "locality_name", t("chart_status_by", lang,
+                  what=t("by_locality", lang).lower()), lang), key="by_locality")
+if n_loc > TOP:
+    left.caption(t("top_n_note", lang, n=TOP, total=n_loc))
+by_cat = charts.status_counts(rows.assign(area=rows["category"].map(lambda c: category_label(c, lang))), "area")
+right.plotly_chart(charts.status_counts_chart(by_cat, "area", t("chart_status_by", lang,
+                   what=t("by_category", lang).lower()), lang), key="by_category")
+
+st.subheader(t("most_behind", lang))
+behind = rows[rows["status"].isin(["not_met", "at_risk"])].sort_values(["severity", "percent"],
+                                                                       ascending=[False, True])
+if behind.empty:
+    common.empty_state(t("none_behind", lang))
+else:
+    common.status_list(behind, lang, with_locality=True, limit=10)
+    with st.expander(t("details", lang)):
+        common.table(behind.assign(name=behind["name_en" if lang == "en" else "name_vi"]),
+                     dict(zip(["locality_name", "name", "scope", "value", "actual", "unit", "percent"],
+                              common.headers(lang, "locality", "indicator", "scope", "target", "actual", "unit",
+                                             "percent"))), numbers=["value", "actual"], percents=["percent"])

@@ -1,0 +1,111 @@
+"""Shared fixtures: databases built by code in a temporary directory (never checked in).
+
+- `demo_db`: a small, fully known database (3 localities, 2 years, 8 indicators, actuals for
+  some of them, one conflict, one illustrative figure) made with the store's own writers.
+- `bundled_db`: the product's sample data, built from data/ by loaders.build (what a new
+  user sees after `python3 tasks.py run`).
+- `empty_db`: the schema and the catalogue, no plan, no actual.
+
+Each is a file path; tests that start the app point CHITIEU_DB at it.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from chitieu.catalogue import default_catalogue
+from chitieu.model import ExtractedPlan, Locality, PlanTarget
+from chitieu.store import close_db, open_db
+from chitieu.store.plans import save_plan, sync_catalogue
+
+DEMO_LOCALITIES = [
+    Locality("Thành phố Quảng Ngãi", "district", "Quảng Ngãi", "test", "QNG"),
+    Locality("Huyện Ba Tơ", "district", "Quảng Ngãi", "test", "BTO"),
+    Locality("Thành phố Phú Quốc", "district", "Kiên Giang", "test", "PQC"),
+]
+# indicator, comparator, value, value_high, unit, per-locality actual FY (None = not reported)
+DEMO_TARGETS = [
+    ("economic_growth", "ge", 8.0, None, "%", (8.5, 6.0, None)),
+    ("budget_revenue", "ge", 1000.0, None, "tỷ đồng", (1100.0, 900.0, 1000.0)),
+    ("tourist_arrivals", "ge", 5_000_000.0, None, "lượt", (None, None, 5_099_870.0)),
+    ("health_insurance_coverage", "ge", 95.0, None, "%", (96.0, 93.5, 94.0)),
+    ("poverty_rate", "le", 2.0, None, "%", (1.5, 4.0, None)),
+    ("forest_cover", "ge", 60.0, None, "%", (None, 61.0, None)),
+    ("school_enrolment_rate", "between", 98.0, 99.5, "%", (99.0, None, 97.0)),
+    ("unmapped", "ge", 3.0, None, "công trình", (None, None, None)),
+]
+DEMO_YEARS = (2022, 2023)
+
+
+def _demo_plan(loc: Locality, year: int, k: int) -> ExtractedPlan:
+    targets, text = [], f"KẾ HOẠCH phát triển kinh tế - xã hội năm {year} của {loc.name}\n"
+    for code, cmp_, v, vh, unit, _ in DEMO_TARGETS:
+        value = v * (1 + 0.02 * (year - 2022)) if code not in ("poverty_rate",) else v
+        sentence = f"- Chỉ tiêu {code.replace('_', ' ')} đạt {value:g} {unit}."
+        start = len(text)
+        text += sentence + "\n"
+        targets.append(PlanTarget(code, cmp_, round(value, 2), vh, unit, "", sentence, start, start + len(sentence),
+                                  "Xây dựng mới các công trình" if code == "unmapped" else ""))
+    key = f"demo_{loc.code}_{year}"
+    return ExtractedPlan(key, f"{key}.txt", hashlib.sha256(text.encode()).hexdigest(), text, loc, year,
+                         f"Kế hoạch năm {year}", targets)
+
+
+def make_demo_db(path: Path) -> Path:
+    con = open_db(path)
+    sync_catalogue(con, default_catalogue())
+    for year in DEMO_YEARS:
+        for k, loc in enumerate(DEMO_LOCALITIES):
+            save_plan(con, _demo_plan(loc, year, k), actor="test")
+    cur = con.cursor()
+    cur.execute("INSERT INTO uploads (upload_id, file_name, sha256, uploader, rows_accepted, rows_rejected, sample) "
+                "VALUES (1, 'demo.xlsx', 'x', 'test', 0, 0, TRUE)")
+    n = 0
+    for year in DEMO_YEARS:
+        for code, _, v, _, unit, actuals in DEMO_TARGETS:
+            for loc, actual in zip(DEMO_LOCALITIES, actuals):
+                if actual is None:
+                    continue
+                rows = [("FY", actual, "official")]
+                if code == "budget_revenue":
+                    rows.append(("H1", actual * 0.4, "estimate"))
+                for period, value, standing in rows:
+                    n += 1
+                    cur.execute(
+                        "INSERT INTO actuals (upload_id, locality_scheme, locality_code, indicator, scope, year, "
+                        "period, value, unit, standing, source, illustrative) VALUES (1, ?, ?, ?, '', ?, ?, ?, ?, ?, "
+                        "'demo', ?)", [loc.scheme, loc.code, code, year, period, value, unit, standing,
+                                       code == "forest_cover"])
+    # A conflict: two different FY figures for the same key, both active (as in the real sample).
+    cur.execute("INSERT INTO actuals (upload_id, locality_scheme, locality_code, indicator, scope, year, period, "
+                "value, unit, standing, source) VALUES (1, 'test', 'PQC', 'tourist_arrivals', '', 2022, 'FY', "
+                "5009870, 'lượt', 'official', 'demo table')")
+    cur.close()
+    close_db(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    return make_demo_db(tmp_path_factory.mktemp("demo") / "demo.duckdb")
+
+
+@pytest.fixture(scope="session")
+def empty_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("empty") / "empty.duckdb"
+    con = open_db(path)
+    sync_catalogue(con, default_catalogue())
+    close_db(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def bundled_db(tmp_path_factory) -> Path:
+    """The sample data of data/, as `python -m loaders build` makes it."""
+    from loaders.build import build_database
+    path = tmp_path_factory.mktemp("bundled") / "chitieu.duckdb"
+    build_database(path)
+    close_db(path)
+    return path

@@ -1,0 +1,263 @@
+"""Plotly figure builders: pure functions of DataFrames, no Streamlit (tested in tests/test_charts.py).
+
+Every figure: a title that names what and the unit, Vietnamese separators (1.234,5 via
+layout.separators=",."), status shown by colour *and* an icon/label, long names wrapped so
+they stay readable, and a bounded number of bars (callers pass top/bottom N).
+"""
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from chitieu.status import STATUS_INFO
+from ui.format import num, pct, target_text, with_unit
+from ui.i18n import category_label, status_color, status_icon, status_label, t
+
+FONT = "Source Sans Pro, DejaVu Sans, Arial, sans-serif"
+# Good to bad, left to right in stacked bars and legends.
+STATUS_ORDER = ("exceeded", "met", "on_track", "at_risk", "not_met", "needs_assigned", "not_assessable", "no_data")
+PERCENT_CAP = 150.0  # bars beyond this are drawn at the cap; the label keeps the real figure
+ROW_PX = 30
+
+
+def wrap(text: str, width: int = 42) -> str:
+    """Break a long label into lines joined by <br> (Plotly's line break)."""
+    lines = textwrap.wrap(str(text), width=width) or [""]
+    if len(lines) > 3:
+        lines = lines[:3]
+        lines[-1] = lines[-1][: width - 1] + "…"
+    return "<br>".join(lines)
+
+
+def _layout(fig: go.Figure, title: str, height: int, **kw) -> go.Figure:
+    layout = dict(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        separators=",.", font={"family": FONT, "size": 13}, height=int(height),
+        margin={"l": 10, "r": 20, "t": 70, "b": 40}, plot_bgcolor="white",
+        hoverlabel={"font": {"family": FONT}})
+    layout.update(kw)
+    fig.update_layout(**layout)
+    return fig
+
+
+def empty_figure(message: str, title: str = "") -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                       font={"size": 15})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig, title, 220)
+
+
+def status_counts_chart(counts: pd.DataFrame, group_col: str, title: str, lang: str = "vi") -> go.Figure:
+    """Stacked horizontal bars: one bar per group (locality or area), one segment per status.
+
+    counts: columns [group_col, status, n]. Groups are ordered most-behind first (top).
+    """
+    if counts.empty:
+        return empty_figure(t("none_behind", lang), title)
+    wide = counts.pivot_table(index=group_col, columns="status", values="n", aggfunc="sum", fill_value=0)
+    behind = wide.reindex(columns=["not_met", "at_risk"], fill_value=0).sum(axis=1)
+    order = behind.sort_values(ascending=True, kind="stable").index.tolist()  # plotly draws bottom-up
+    fig = go.Figure()
+    for status in STATUS_ORDER:
+        if status not in wide.columns or wide[status].sum() == 0:
+            continue
+        vals = wide.loc[order, status]
+        fig.add_bar(
+            y=[wrap(g, 34) for g in order], x=vals, orientation="h", name=status_label(status, lang),
+            marker={"color": status_color(status), "line": {"color": "white", "width": 1}},
+            text=[f"{status_icon(status)} {int(v)}" if v else "" for v in vals], textposition="inside",
+            insidetextanchor="middle", textfont={"color": "white" if status not in ("no_data", "not_assessable")
+                                                 else "#222"},
+            hovertemplate="%{y}<br>" + status_label(status, lang) + ": %{x}<extra></extra>")
+    fig.update_xaxes(title=t("n_targets", lang), gridcolor="#eee", rangemode="tozero")
+    fig.update_yaxes(automargin=True)
+    return _layout(fig, title, 120 + ROW_PX * 1.3 * len(order), barmode="stack",
+                   legend={"orientation": "h", "y": -0.15 if len(order) > 4 else -0.4, "x": 0,
+                           "traceorder": "normal"})
+
+
+def bullet_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
+    """Bullet-style chart of one locality's targets, grouped by area (one panel per category).
+
+    rows: name_vi/name_en, scope, category, status, percent, actual, unit, comparator, value,
+    value_high, actual_period. Bar = % of target achieved (capped at PERCENT_CAP), the
+    dashed line at 100 % is the target; colour, icon and label give the status.
+    """
+    if rows.empty:
+        return empty_figure(t("no_targets_locality", lang, name="", year=""), title)
+    rows = rows.assign(_cat=rows["category"].map(lambda c: category_label(c, lang)))
+    cats = list(dict.fromkeys(rows.sort_values("category")["_cat"]))
+    sizes = [int((rows["_cat"] == c).sum()) for c in cats]
+    fig = make_subplots(rows=len(cats), cols=1, shared_xaxes=True, subplot_titles=[f"<b>{c}</b>" for c in cats],
+                        row_heights=sizes, vertical_spacing=min(0.08, 0.5 / max(1, len(cats))))
+    seen: set[str] = set()
+    for i, cat in enumerate(cats, start=1):
+        part = rows[rows["_cat"] == cat].iloc[::-1]  # first target on top
+        labels = [wrap(_name(r, lang), 46) for r in part.to_dict("records")]
+        for status in STATUS_ORDER:
+            sel = part["status"] == status
+            if not sel.any():
+                continue
+            sub = part[sel]
+            x = [min(PERCENT_CAP, p) if pd.notna(p) else 0 for p in sub["percent"]]
+            text = [f"{status_icon(status)} {pct(p) if pd.notna(p) else status_label(status, lang, False)}"
+                    for p in sub["percent"]]
+            hover = [_hover(r, lang) for r in sub.to_dict("records")]
+            fig.add_bar(y=[lab for lab, s in zip(labels, part["status"]) if s == status], x=x, orientation="h",
+                        name=status_label(status, lang), legendgroup=status, showlegend=status not in seen,
+                        marker={"color": status_color(status)}, text=text, textposition="outside",
+                        cliponaxis=False, hovertext=hover, hoverinfo="text", row=i, col=1)
+            seen.add(status)
+        fig.update_yaxes(categoryorder="array", categoryarray=labels, automargin=True, row=i, col=1)
+        fig.add_vline(x=100, line={"color": "#333", "dash": "dash", "width": 1.5}, row=i, col=1)
+    fig.update_xaxes(range=[0, PERCENT_CAP + 30], gridcolor="#eee", ticksuffix="%",
+                     tickvals=[0, 25, 50, 75, 100, 125, 150])
+    fig.update_xaxes(title=t("percent_axis", lang), row=len(cats), col=1)
+    for ann in fig.layout.annotations:  # subplot titles: left-aligned headings
+        ann.update(x=0, xanchor="left", font={"size": 14})
+    height = int(170 + ROW_PX * 1.25 * len(rows) + 40 * len(cats))
+    plot_h = height - 110 - 60
+    fig = _layout(fig, title, height, barmode="overlay", bargap=0.25,
+                  legend={"orientation": "h", "x": 0, "y": 1 + 38 / plot_h, "yanchor": "bottom"})
+    fig.update_layout(margin={"t": 110, "b": 60})
+    return fig
+
+
+def _name(r: dict, lang: str) -> str:
+    name = (r.get("name_en") if lang == "en" else r.get("name_vi")) or r.get("indicator", "")
+    return f"{name} ({r['scope']})" if r.get("scope") else name
+
+
+def _hover(r: dict, lang: str) -> str:
+    target = target_text(r["comparator"], r.get("value"), r.get("value_high"), r.get("unit", ""), lang)
+    actual = with_unit(r.get("actual"), r.get("unit", ""))
+    period = r.get("actual_period") or "–"
+    return (f"<b>{_name(r, lang)}</b><br>{t('target', lang)}: {target}<br>"
+            f"{t('actual', lang)} ({period}): {actual}<br>{status_label(r['status'], lang)} · {pct(r.get('percent'))}")
+
+
+def status_heatmap(cells: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
+    """Localities (rows) × indicators (columns); colour by status, text = icon + % achieved.
+
+    cells: locality, indicator_name, status, percent.
+    """
+    if cells.empty:
+        return empty_figure(t("compare_pick", lang), title)
+    locs = list(dict.fromkeys(cells["locality"]))
+    inds = list(dict.fromkeys(cells["indicator_name"]))
+    idx = {s: i for i, s in enumerate(STATUS_ORDER)}
+    z = [[None] * len(inds) for _ in locs]
+    text = [[""] * len(inds) for _ in locs]
+    hover = [[""] * len(inds) for _ in locs]
+    for r in cells.to_dict("records"):
+        i, j = locs.index(r["locality"]), inds.index(r["indicator_name"])
+        z[i][j] = idx[r["status"]]
+        text[i][j] = f"{status_icon(r['status'])} {pct(r['percent']) if pd.notna(r['percent']) else ''}".strip()
+        hover[i][j] = f"{r['locality']}<br>{r['indicator_name']}<br>{status_label(r['status'], lang)} {text[i][j]}"
+    n = len(STATUS_ORDER)
+    scale = []
+    for s, i in idx.items():  # discrete colour bands, one per status
+        scale += [[i / n, status_color(s)], [(i + 1) / n, status_color(s)]]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[wrap(c, 22) for c in inds], y=locs, text=text, texttemplate="%{text}", hovertext=hover,
+        hoverinfo="text", colorscale=scale, zmin=0, zmax=n, showscale=False, xgap=3, ygap=3,
+        textfont={"size": 13, "color": "black"}))
+    present = [s for s in STATUS_ORDER if s in set(cells["status"])]
+    for s in present:  # legend entries: the heat map itself has none
+        fig.add_scatter(x=[None], y=[None], mode="markers", name=status_label(s, lang),
+                        marker={"size": 12, "color": status_color(s), "symbol": "square"})
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(side="top", automargin=True)
+    height = 160 + 44 * len(locs) + 30
+    return _layout(fig, title, height, legend={"orientation": "h", "y": -0.05, "yanchor": "top", "x": 0},
+                   plot_bgcolor="white", margin={"l": 10, "r": 20, "t": 130, "b": 20})
+
+
+def ranking_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
+    """Localities ranked by % of target achieved for one indicator (best on top).
+
+    rows: locality, percent, status, actual, unit, comparator, value, value_high.
+    """
+    rows = rows.dropna(subset=["percent"])
+    if rows.empty:
+        return empty_figure(t("no_targets_selection", lang, year=""), title)
+    rows = rows.sort_values("percent", ascending=True)
+    fig = go.Figure(go.Bar(
+        y=[wrap(l, 30) for l in rows["locality"]], x=[min(PERCENT_CAP, p) for p in rows["percent"]],
+        orientation="h", marker={"color": [status_color(s) for s in rows["status"]]},
+        text=[f"{status_icon(s)} {pct(p)} · {with_unit(a, u)}"
+              for s, p, a, u in zip(rows["status"], rows["percent"], rows["actual"], rows["unit"])],
+        textposition="outside", cliponaxis=False,
+        hovertext=[f"{l}<br>{status_label(s, lang)} {pct(p)}" for l, s, p in
+                   zip(rows["locality"], rows["status"], rows["percent"])], hoverinfo="text", showlegend=False))
+    fig.add_vline(x=100, line={"color": "#333", "dash": "dash", "width": 1.5},
+                  annotation_text=t("target_line", lang), annotation_position="top")
+    fig.update_xaxes(range=[0, PERCENT_CAP + 60], ticksuffix="%", title=t("percent_axis", lang), gridcolor="#eee",
+                     tickvals=[0, 25, 50, 75, 100, 125, 150])
+    fig.update_yaxes(automargin=True)
+    return _layout(fig, title, 140 + ROW_PX * 1.3 * len(rows))
+
+
+def target_actual_bars(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
+    """Target and actual side by side per locality for one indicator (one unit).
+
+    rows: locality, value (target), actual, status, unit.
+    """
+    if rows.empty:
+        return empty_figure(t("no_targets_selection", lang, year=""), title)
+    unit = rows["unit"].iloc[0] or ""
+    fig = go.Figure()
+    fig.add_bar(x=[wrap(l, 18) for l in rows["locality"]], y=rows["value"], name=t("target", lang),
+                marker={"color": "#D9D9D9", "line": {"color": "#555", "width": 1}},
+                text=[num(v) for v in rows["value"]], textposition="outside", cliponaxis=False)
+    fig.add_bar(x=[wrap(l, 18) for l in rows["locality"]], y=rows["actual"], name=t("actual", lang),
+                marker={"color": [status_color(s) for s in rows["status"]]},
+                text=[f"{status_icon(s)} {num(a)}" for s, a in zip(rows["status"], rows["actual"])],
+                textposition="outside", cliponaxis=False)
+    fig.update_yaxes(title=unit, gridcolor="#eee", rangemode="tozero")
+    return _layout(fig, title, 380, barmode="group", legend={"orientation": "h", "y": 1.02, "yanchor": "bottom",
+                                                              "x": 1, "xanchor": "right"})
+
+
+def timeline_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
+    """One indicator over the years: target (dashed) and actual (solid) per locality.
+
+    rows: year, locality, value (target), actual, status, unit.
+    """
+    if rows.empty:
+        return empty_figure(t("no_indicator_data", lang), title)
+    unit = rows["unit"].dropna().iloc[0] if rows["unit"].notna().any() else ""
+    palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999933"]
+    fig = go.Figure()
+    for k, (loc, part) in enumerate(rows.sort_values("year").groupby("locality", sort=False)):
+        color = palette[k % len(palette)]
+        fig.add_scatter(x=part["year"], y=part["value"], mode="lines+markers", name=f"{loc} — {t('target', lang)}",
+                        line={"color": color, "dash": "dash"}, marker={"symbol": "line-ew-open", "size": 14},
+                        legendgroup=loc, hovertemplate="%{x}: %{y}<extra></extra>")
+        has = part["actual"].notna()
+        fig.add_scatter(x=part.loc[has, "year"], y=part.loc[has, "actual"], mode="lines+markers+text",
+                        name=f"{loc} — {t('actual', lang)}", line={"color": color}, marker={"size": 10},
+                        text=[status_icon(s) for s in part.loc[has, "status"]], textposition="top center",
+                        legendgroup=loc, hovertext=[f"{loc} {y}: {with_unit(a, unit)} · {status_label(s, lang)}"
+                                                    for y, a, s in zip(part.loc[has, "year"], part.loc[has, "actual"],
+                                                                       part.loc[has, "status"])], hoverinfo="text")
+    years = sorted(rows["year"].unique())
+    fig.update_xaxes(tickmode="array", tickvals=years, ticktext=[str(y) for y in years], title=t("year", lang))
+    fig.update_yaxes(title=unit, gridcolor="#eee", rangemode="tozero")
+    return _layout(fig, title, 420, legend={"orientation": "h", "y": -0.2, "x": 0})
+
+
+def status_counts(rows: pd.DataFrame, group_col: str) -> pd.DataFrame:
+    """Pure helper: [group_col, status, n] from a status table."""
+    if rows.empty:
+        return pd.DataFrame(columns=[group_col, "status", "n"])
+    return rows.groupby([group_col, "status"]).size().reset_index(name="n")
+
+
+__all__ = ["bullet_chart", "empty_figure", "ranking_chart", "status_counts", "status_counts_chart",
+           "status_heatmap", "target_actual_bars", "timeline_chart", "wrap", "STATUS_ORDER", "STATUS_INFO"]

@@ -1,0 +1,235 @@
+"""Streamlit helpers shared by dashboard.py and the pages.
+
+- One DuckDB connection per process (st.cache_resource around chitieu.store.open_db); every
+  read goes through chitieu.store.reads, which takes a cursor per query.
+- Reads are cached with st.cache_data keyed by database path and arguments; `after_write()`
+  clears them, so a stored plan or upload shows at once.
+- Filters live in st.session_state *and* in st.query_params, so the address bar is a link to
+  exactly what is on screen. A page switch clears the query string; a saved copy in the
+  session restores page filters when the page is opened again.
+"""
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import streamlit as st
+
+from chitieu import settings
+from chitieu.periods import ALL_PERIODS
+from chitieu.store import DatabaseBusy, open_db, reads
+from ui.i18n import t
+
+# ---------------------------------------------------------------- connection and cached reads
+
+
+_DEFAULT_DB = Path(next(s.default for s in settings.SETTINGS if s.name == "CHITIEU_DB"))
+
+
+def db_path() -> str:
+    return str(settings.db_path())
+
+
+@st.cache_resource(show_spinner=False)
+def _connection(path: str):
+    fresh = not Path(path).exists()
+    con = open_db(path)
+    if fresh and Path(path).resolve() == _DEFAULT_DB.resolve():
+        _build_sample(path)
+    return con
+
+
+def _build_sample(path: str) -> None:
+    """First start on the default database: load data/ (plans, catalogue, sample actuals)."""
+    try:
+        build = importlib.import_module("loaders.build")
+    except ImportError:
+        return
+    build.build_database(path)
+
+
+def con():
+    """The shared connection, or a clear message and stop when the file is held elsewhere."""
+    try:
+        return _connection(db_path())
+    except DatabaseBusy as exc:
+        st.error(t("db_busy", lang(), msg=exc.en if lang() == "en" else exc.vi))
+        st.stop()
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def cached(fn_name: str, db: str, *args, **kwargs):
+    """Cached call of chitieu.store.reads.<fn_name>(connection, *args) for database `db`."""
+    return getattr(reads, fn_name)(_connection(db), *args, **kwargs)
+
+
+def read(fn_name: str, *args, **kwargs):
+    con()  # surfaces DatabaseBusy as a message before the cache is asked
+    return cached(fn_name, db_path(), *args, **kwargs)
+
+
+def after_write() -> None:
+    """Call after every write (plan stored, upload confirmed or undone)."""
+    st.cache_data.clear()
+
+
+# ---------------------------------------------------------------- query-string filters
+
+
+def _from_query(key: str, options: Sequence, multi: bool):
+    if key not in st.query_params:
+        return None
+    by_text = {str(o): o for o in options}
+    if multi:
+        vals = [by_text[v] for v in st.query_params.get_all(key) if v in by_text]
+        return vals
+    return by_text.get(st.query_params.get(key))
+
+
+def _init(key: str, options: Sequence, default: Any, multi: bool) -> None:
+    """Give the widget its starting value: live state, else the URL, else the saved copy, else default."""
+    current = st.session_state.get(key)
+    valid = (lambda v: v is not None and (all(x in options for x in v) if multi else v in options))
+    if key in st.session_state and valid(current):
+        return
+    for candidate in (_from_query(key, options, multi), st.session_state.get("_keep_" + key), default):
+        if candidate is not None and valid(candidate):
+            st.session_state[key] = list(candidate) if multi else candidate
+            return
+    st.session_state[key] = [] if multi else (options[0] if options else None)
+
+
+def _remember(key: str, value: Any, multi: bool) -> None:
+    st.session_state["_keep_" + key] = value
+    if multi:
+        st.query_params[key] = [str(v) for v in value]
+    elif value is not None:
+        st.query_params[key] = str(value)
+
+
+def select(key: str, label: str, options: Sequence, default: Any = None, *, format_func: Callable = str,
+           where=None, **kw):
+    """st.selectbox whose value is kept in the URL (?key=value)."""
+    options = list(options)
+    _init(key, options, default, multi=False)
+    value = (where or st).selectbox(label, options, key=key, format_func=format_func, **kw)
+    _remember(key, value, multi=False)
+    return value
+
+
+def multiselect(key: str, label: str, options: Sequence, default: Sequence | None = None, *,
+                format_func: Callable = str, where=None, **kw):
+    """st.multiselect whose values are kept in the URL (?key=a&key=b)."""
+    options = list(options)
+    _init(key, options, list(default or []), multi=True)
+    value = (where or st).multiselect(label, options, key=key, format_func=format_func, **kw)
+    _remember(key, value, multi=True)
+    return value
+
+
+def text(key: str, label: str, where=None, **kw) -> str:
+    """st.text_input kept in the URL."""
+    if key not in st.session_state:
+        st.session_state[key] = st.query_params.get(key) or st.session_state.get("_keep_" + key, "")
+    value = (where or st).text_input(label, key=key, **kw)
+    st.session_state["_keep_" + key] = value
+    if value:
+        st.query_params[key] = value
+    elif key in st.query_params:
+        del st.query_params[key]
+    return value
+
+
+# ---------------------------------------------------------------- shared sidebar filters
+
+
+def lang() -> str:
+    return st.session_state.get("lang") or settings.get("CHITIEU_LANG")
+
+
+def sidebar_filters() -> dict:
+    """Year, period ("as of") and language in the sidebar; returns them as a dict."""
+    side = st.sidebar
+    language = select("lang", "Ngôn ngữ / Language", ["vi", "en"], settings.get("CHITIEU_LANG"), where=side,
+                      format_func=lambda c: {"vi": "Tiếng Việt", "en": "English"}[c])
+    years = read("plan_years")
+    side.markdown(f"**{t('sidebar_filters', language)}**")
+    year = select("year", t("year", language), years, years[0] if years else None, where=side) if years else None
+    periods = [p.code for p in ALL_PERIODS]
+    labels = {p.code: p.label(language) for p in ALL_PERIODS}
+    period = select("period", t("as_of", language), periods, "FY", where=side, format_func=labels.get)
+    side.caption(t("share_hint", language))
+    return {"year": year, "period": period, "lang": language}
+
+
+def filters() -> dict:
+    """The shared filters as last set by the sidebar (pages call this)."""
+    return {"year": st.session_state.get("year"), "period": st.session_state.get("period") or "FY",
+            "lang": lang()}
+
+
+def period_label(code: str, language: str) -> str:
+    return next((p.label(language) for p in ALL_PERIODS if p.code == code), code)
+
+
+def empty_state(message: str) -> None:
+    st.info(message, icon=":material/info:")
+
+
+def user() -> dict | None:
+    """The signed-in user set by the login hook in dashboard.py (None: no login configured)."""
+    return st.session_state.get("user")
+
+
+# ---------------------------------------------------------------- status with its "why"
+
+
+def status_title(r: dict, language: str, with_locality: bool = False) -> str:
+    """One line that names a target and its status in words (never colour alone)."""
+    from ui.format import pct
+    from ui.i18n import indicator_name, status_label
+    head = f"{status_label(r['status'], language)} · {pct(r['percent'])} — {indicator_name(r, language)}"
+    return f"{head} — {r['locality_name']}" if with_locality else head
+
+
+def why(r: dict, language: str) -> None:
+    """The answer to "why this status": plan sentence, actual with period and standing, rule and numbers."""
+    from ui.format import target_text, with_unit
+    tt = target_text(r["comparator"], r.get("value"), r.get("value_high"), r.get("unit", ""), language)
+    st.markdown(f"**{t('plan_sentence', language)}:** “{r.get('text') or '–'}”")
+    if r.get("actual_period"):
+        standing = r.get("actual_standing") or "–"
+        st.markdown(f"**{t('target', language)}:** {tt} · **{t('actual', language)}:** "
+                    f"{with_unit(r.get('actual'), r.get('unit'))} ({period_label(r['actual_period'], language)}, "
+                    f"{t('standing', language).lower()}: {standing})")
+    else:
+        st.markdown(f"**{t('target', language)}:** {tt}")
+    st.markdown(f"**{t('rule', language)}** `{r.get('rule')}`: "
+                f"{r.get('explanation_en') if language == 'en' else r.get('explanation_vi')}")
+    if r.get("illustrative"):
+        st.caption(t("illustrative", language))
+    if r.get("actual_source"):
+        st.caption(f"{t('source', language)}: {r['actual_source']}")
+    if (r.get("n_values") or 0) > 1:
+        st.warning(t("conflict", language, n=int(r["n_values"])), icon=":material/warning:")
+
+
+def status_list(rows, language: str, with_locality: bool = False, limit: int = 50) -> None:
+    """Each target as an expander titled by its status (icon + words); opening it shows why."""
+    for r in rows.head(limit).to_dict("records"):
+        with st.expander(status_title(r, language, with_locality)):
+            why(r, language)
+
+
+def table(df, columns: dict[str, str], numbers: Sequence[str] = (), percents: Sequence[str] = (), **kw):
+    """A sortable table: `columns` maps source column -> header (already translated); numbers in
+    Vietnamese notation, still sorted as numbers."""
+    from ui.format import vn_table
+    view = df[list(columns)].rename(columns=columns)
+    return st.dataframe(vn_table(view, [columns[c] for c in numbers], [columns[c] for c in percents]),
+                        hide_index=True, **kw)
+
+
+def headers(language: str, *keys: str) -> list[str]:
+    return [t(k, language) for k in keys]

@@ -1,0 +1,180 @@
+"""Interface strings in Vietnamese (first) and English. Pure: no Streamlit.
+
+`t(key, lang, **fmt)` returns the string for the language, formatted with `fmt`; an unknown
+key returns the key itself so a missing string shows up on screen instead of crashing.
+Status labels and icons come from chitieu.status.STATUS_INFO (one source for CLI and UI).
+"""
+from __future__ import annotations
+
+from chitieu.catalogue import CATEGORIES
+from chitieu.status import STATUS_INFO
+
+LANGS = ("vi", "en")
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "app_title": ("Chỉ tiêu", "Chỉ tiêu — plan targets"),
+    "page_overview": ("Tổng quan", "Overview"),
+    "page_locality": ("Địa phương", "Locality"),
+    "page_compare": ("So sánh", "Compare"),
+    "page_indicator": ("Chỉ tiêu", "Indicator"),
+    "page_plans": ("Kế hoạch", "Plans"),
+    "page_actuals": ("Nhập số liệu", "Enter actuals"),
+    "sidebar_filters": ("Bộ lọc chung", "Filters"),
+    "year": ("Năm", "Year"),
+    "as_of": ("Tính đến kỳ", "As of period"),
+    "language": ("Ngôn ngữ", "Language"),
+    "share_hint": ("Đường dẫn trên thanh địa chỉ giữ nguyên các bộ lọc: sao chép để chia sẻ đúng màn hình này.",
+                   "The address bar keeps every filter: copy it to share exactly this view."),
+    "empty_db": ("Chưa có dữ liệu. Hãy tải kế hoạch lên ở trang **Kế hoạch** (hoặc chạy "
+                 "`python -m loaders build` để nạp dữ liệu mẫu), rồi nhập số liệu ở trang **Nhập số liệu**.",
+                 "No data yet. Upload a plan on the **Plans** page (or run `python -m loaders build` to load "
+                 "the sample data), then enter actuals on the **Enter actuals** page."),
+    "empty_year": ("Năm {year} chưa có kế hoạch nào. Chọn năm khác ở thanh bên.",
+                   "No plan for {year}. Choose another year in the sidebar."),
+    "db_busy": ("Không mở được cơ sở dữ liệu: {msg}", "Cannot open the database: {msg}"),
+    "built_sample": ("Đã nạp dữ liệu mẫu lần đầu.", "Sample data loaded on first start."),
+    # Overview
+    "overview_caption": ("Năm {year}, tính đến kỳ {period}: {n} chỉ tiêu của {m} địa phương.",
+                         "{year}, as of {period}: {n} targets of {m} localities."),
+    "kpi_met": ("Đạt / vượt", "Met / exceeded"),
+    "kpi_on_track": ("Đúng tiến độ", "On track"),
+    "kpi_behind": ("Chưa đạt / có nguy cơ", "Not met / at risk"),
+    "kpi_no_data": ("Chưa có số liệu / chưa đánh giá", "No data / not assessable"),
+    "by_locality": ("Theo địa phương", "By locality"),
+    "by_category": ("Theo lĩnh vực", "By area"),
+    "most_behind": ("Các chỉ tiêu chậm nhất", "Targets most behind"),
+    "none_behind": ("Không có chỉ tiêu nào chưa đạt hoặc có nguy cơ ở kỳ này.",
+                    "No target is behind or at risk for this period."),
+    "chart_status_by": ("Số chỉ tiêu theo trạng thái, {what}", "Targets by status, {what}"),
+    "n_targets": ("Số chỉ tiêu", "Number of targets"),
+    "top_n_note": ("Hiển thị {n} địa phương có nhiều chỉ tiêu chưa đạt nhất trong {total}; tìm một địa phương "
+                   "ở trang Địa phương.", "Showing the {n} localities with most targets behind, of {total}; "
+                   "find any locality on the Locality page."),
+    # Locality
+    "locality": ("Địa phương", "Locality"),
+    "search_locality": ("Tìm địa phương", "Search locality"),
+    "no_targets_locality": ("{name} chưa có chỉ tiêu nào trong năm {year}.", "{name} has no target for {year}."),
+    "bullet_title": ("{name} — mức hoàn thành so với chỉ tiêu năm {year} (%; 100% = đúng chỉ tiêu)",
+                     "{name} — achievement against the {year} targets (%; 100% = on target)"),
+    "percent_axis": ("% hoàn thành chỉ tiêu", "% of target achieved"),
+    "target_line": ("Chỉ tiêu (100%)", "Target (100%)"),
+    "details": ("Chi tiết từng chỉ tiêu (bấm để xem vì sao)", "Every target (open one to see why)"),
+    "why": ("Vì sao?", "Why?"),
+    "plan_sentence": ("Câu trong kế hoạch", "Plan sentence"),
+    "actual": ("Thực hiện", "Actual"),
+    "target": ("Mức chỉ tiêu", "Target"),
+    "status": ("Trạng thái", "Status"),
+    "percent": ("% hoàn thành", "% achieved"),
+    "period": ("Kỳ", "Period"),
+    "standing": ("Mức độ", "Standing"),
+    "rule": ("Quy tắc", "Rule"),
+    "source": ("Nguồn", "Source"),
+    "illustrative": ("Số liệu minh họa (không phải số thật)", "Illustrative figure (not a real report)"),
+    "conflict": ("Có {n} số khác nhau được báo cáo cho cùng kỳ: xem lịch sử.",
+                 "{n} different figures were reported for this period: see the history."),
+    "history": ("Lịch sử số liệu", "History of figures"),
+    "indicator": ("Tên chỉ tiêu", "Indicator"),
+    "scope": ("Phạm vi", "Scope"),
+    "unit": ("Đơn vị", "Unit"),
+    "category": ("Lĩnh vực", "Area"),
+    "no_category": ("Khác / chưa phân loại", "Other / unmapped"),
+    "status_filter": ("Lọc theo trạng thái", "Filter by status"),
+    # Compare
+    "indicators": ("Chỉ tiêu", "Indicators"),
+    "localities": ("Địa phương", "Localities"),
+    "compare_pick": ("Chọn ít nhất một chỉ tiêu và hai địa phương để so sánh.",
+                     "Choose at least one indicator and two localities to compare."),
+    "heatmap_title": ("Trạng thái theo địa phương và chỉ tiêu (ô: biểu tượng và % hoàn thành)",
+                      "Status by locality and indicator (cell: icon and % achieved)"),
+    "ranking_title": ("Xếp hạng: {name} (% hoàn thành chỉ tiêu)", "Ranking: {name} (% of target achieved)"),
+    "side_by_side": ("Chỉ tiêu và thực hiện cạnh nhau", "Targets and actuals side by side"),
+    "not_comparable": ("Không so sánh trực tiếp được {name}: {why}. Chỉ so % hoàn thành, không so số tuyệt đối.",
+                       "{name} is not directly comparable: {why}. Compare % achieved, not raw figures."),
+    "diff_unit": ("đơn vị khác nhau ({v})", "different units ({v})"),
+    "diff_scope": ("phạm vi khác nhau ({v})", "different scopes ({v})"),
+    "diff_period": ("số liệu của các kỳ khác nhau ({v})", "figures from different periods ({v})"),
+    "diff_comparator": ("cách đặt chỉ tiêu khác nhau ({v})", "targets set differently ({v})"),
+    "rank_indicator": ("Chỉ tiêu để xếp hạng", "Indicator to rank"),
+    "no_targets_selection": ("Các địa phương đã chọn không có chỉ tiêu này trong năm {year}.",
+                             "The chosen localities have no such target in {year}."),
+    # Indicator
+    "pick_indicator": ("Chọn chỉ tiêu", "Choose an indicator"),
+    "timeline_title": ("{name} qua các năm ({unit}): chỉ tiêu (nét đứt) và thực hiện (nét liền)",
+                       "{name} over the years ({unit}): target (dashed) and actual (solid)"),
+    "no_indicator_data": ("Chỉ tiêu này chưa có trong kế hoạch nào.", "No plan has this indicator yet."),
+    "top_localities": ("Tối đa {n} địa phương (nhiều dữ liệu nhất); chọn thêm ở ô bên trên.",
+                       "At most {n} localities (most data first); pick others above."),
+    # Plans
+    "upload_plan": ("Tải lên kế hoạch (.txt, .docx, .pdf)", "Upload a plan (.txt, .docx, .pdf)"),
+    "extracted": ("Đã đọc {n} chỉ tiêu. Kiểm tra, sửa, rồi bấm Lưu.", "{n} targets read. Check, fix, then Save."),
+    "override_locality": ("Địa phương (sửa nếu đọc sai)", "Locality (fix if misread)"),
+    "override_year": ("Năm kế hoạch", "Plan year"),
+    "keep": ("Giữ", "Keep"),
+    "save_plan": ("Lưu kế hoạch", "Save plan"),
+    "saved_plan": ("Đã lưu kế hoạch {key}: {n} chỉ tiêu.", "Plan {key} saved: {n} targets."),
+    "stored_plans": ("Các kế hoạch đã lưu", "Stored plans"),
+    "catalogue": ("Danh mục chỉ tiêu", "Indicator catalogue"),
+    "no_plans": ("Chưa có kế hoạch nào. Tải một tệp lên ở trên.", "No plan yet. Upload a file above."),
+    "extract_missing": ("Bộ đọc kế hoạch chưa sẵn sàng trên máy này.", "The plan reader is not available here."),
+    "unmapped_hint": ("Dòng 'unmapped' là chỉ tiêu chưa có trong danh mục: chọn mã ở cột Chỉ tiêu nếu có.",
+                      "'unmapped' rows are not in the catalogue: pick a code in the Indicator column if one fits."),
+    "locality_unresolved": ("Chưa xác định được địa phương: {name}", "Locality not settled: {name}"),
+    # Actuals
+    "template": ("1. Tải mẫu nhập liệu", "1. Download the template"),
+    "template_btn": ("Tải mẫu Excel", "Download Excel template"),
+    "upload_actuals": ("2. Tải lên tệp đã điền", "2. Upload the filled file"),
+    "dry_run": ("3. Xem trước (chưa ghi gì)", "3. Preview (nothing written yet)"),
+    "confirm": ("Xác nhận ghi", "Confirm and store"),
+    "confirmed": ("Đã ghi {n} dòng (lần tải lên số {id}).", "{n} rows stored (upload #{id})."),
+    "blocked": ("Có lỗi: chưa ghi gì. Sửa tệp rồi tải lại.", "There are errors: nothing stored. Fix the file and upload again."),
+    "uploads": ("4. Lịch sử tải lên", "4. Upload history"),
+    "undo": ("Hoàn tác lần tải lên", "Undo upload"),
+    "undone": ("Đã hoàn tác lần tải lên số {id}.", "Upload #{id} undone."),
+    "no_uploads": ("Chưa có lần tải lên nào.", "No upload yet."),
+    "actuals_missing": ("Chức năng nhập số liệu chưa sẵn sàng trên máy này.", "Actuals entry is not available here."),
+    "no_targets_for_template": ("Chưa có chỉ tiêu nào để lập mẫu: hãy lưu một kế hoạch trước.",
+                                "No target to build a template from: store a plan first."),
+    "read_only": ("Bạn chỉ có quyền xem.", "You have read-only access."),
+}
+
+
+def t(key: str, lang: str = "vi", **fmt) -> str:
+    pair = STRINGS.get(key)
+    if pair is None:
+        return key
+    s = pair[1] if lang == "en" else pair[0]
+    return s.format(**fmt) if fmt else s
+
+
+# Symbols that the default fonts of a fresh Linux browser draw (no colour-emoji font there).
+_SAFE_ICON = {"not_assessable": "◌"}
+
+
+def status_icon(status: str) -> str:
+    return _SAFE_ICON.get(status) or STATUS_INFO.get(status, {}).get("icon", "?")
+
+
+def status_label(status: str, lang: str = "vi", icon: bool = True) -> str:
+    info = STATUS_INFO.get(status)
+    if info is None:
+        return status
+    label = info["en" if lang == "en" else "vi"]
+    return f"{status_icon(status)} {label}" if icon else label
+
+
+def status_color(status: str) -> str:
+    return STATUS_INFO.get(status, {}).get("color", "#999999")
+
+
+def category_label(code: str | None, lang: str = "vi") -> str:
+    pair = CATEGORIES.get(code or "")
+    if pair is None:
+        return t("no_category", lang)
+    return pair[1] if lang == "en" else pair[0]
+
+
+def indicator_name(row, lang: str = "vi") -> str:
+    """Indicator display name of a row/mapping with name_vi/name_en and scope."""
+    name = (row["name_en"] if lang == "en" else row["name_vi"]) or row.get("indicator", "")
+    scope = row.get("scope") or ""
+    return f"{name} ({scope})" if scope else name
