@@ -1,2 +1,74 @@
+"""Nhập số liệu: template download, upload → dry run → confirm, upload history, undo."""
+import hashlib
+
 import streamlit as st
-st.title("actuals")
+
+from chitieu.errors import UserError
+from chitieu.store.actuals import list_uploads, undo_upload
+from loaders.actuals_upload import confirm, dry_run
+from ui import common
+from ui.i18n import t
+
+f = common.filters()
+lang, year = f["lang"], f["year"]
+st.title(t("page_actuals", lang))
+locs = common.read("localities", year) if year is not None else None
+if locs is None or locs.empty:
+    common.empty_state(t("no_targets_for_template", lang))
+    st.stop()
+
+st.subheader(t("template", lang))
+names = dict(zip(locs["key"], locs["name"]))
+chosen = common.multiselect("tlocs", t("localities", lang), list(names), list(names)[:1], format_func=names.get)
+if chosen:
+    st.download_button(t("template_btn", lang), common.template(chosen, year), f"mau_so_lieu_{year}.xlsx",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       icon=":material/download:", key="template_download")
+
+st.subheader(t("upload_actuals", lang))
+up = st.file_uploader(t("upload_actuals", lang), type=["xlsx", "xlsm"], key="actuals_file",
+                      label_visibility="collapsed")
+if up is not None:
+    data = up.getvalue()
+    sha = hashlib.sha256(data).hexdigest()
+    if st.session_state.get("preview_sha") != sha:  # one dry run per file, not per rerun
+        st.session_state.update(preview=dry_run(common.con(), data, up.name, common.actor()), preview_sha=sha)
+    preview = st.session_state["preview"]
+    st.markdown(f"**{t('dry_run', lang)}**")
+    c = preview.counts()
+    st.caption(" · ".join(f"{k}: {v}" for k, v in c.items()))
+    for issue in preview.file_issues:
+        st.error(issue.message(lang))
+    if preview.rows:
+        common.table(preview.table(lang), {c: c for c in preview.table(lang).columns}, numbers=["value",
+                     "previous_value"], key="preview_table")
+    stored = st.session_state.get("stored_sha") == sha
+    if not preview.ok:
+        st.error(t("blocked", lang), icon=":material/block:")
+    elif not stored and st.button(t("confirm", lang), type="primary", key="confirm_upload"):
+        upload_id = confirm(common.con(), preview, common.actor())
+        common.after_write()
+        st.session_state.update(stored_sha=sha, stored_id=upload_id)
+        stored = True
+    if stored:
+        st.success(t("confirmed", lang, n=c["rows"], id=st.session_state["stored_id"]), icon=":material/check:")
+
+st.subheader(t("uploads", lang))
+uploads = list_uploads(common.con())
+if uploads.empty:
+    common.empty_state(t("no_uploads", lang))
+    st.stop()
+common.table(uploads, {c: c for c in ["upload_id", "file_name", "uploader", "uploaded_at", "rows_accepted",
+                                      "rows_rejected", "undone_at", "sample"]}, key="uploads_table")
+undoable = uploads[uploads["undone_at"].isna()]["upload_id"].tolist()
+if undoable:
+    left, right = st.columns([3, 1])
+    uid = left.selectbox(t("undo", lang), undoable, key="undo_id",
+                         format_func=lambda i: f"#{i} — {uploads.set_index('upload_id').at[i, 'file_name']}")
+    if right.button(t("undo", lang), key="undo_btn"):
+        try:
+            undo_upload(common.con(), int(uid), common.actor())
+            common.after_write()
+            st.success(t("undone", lang, id=uid))
+        except UserError as exc:
+            st.error(exc.en if lang == "en" else exc.vi)

@@ -1,2 +1,72 @@
+"""Kế hoạch: upload a plan, review the extracted targets (fix, map, drop), confirm; stored plans; catalogue."""
+import dataclasses
+import hashlib
+
+import pandas as pd
 import streamlit as st
-st.title("plans")
+
+from chitieu.errors import UserError
+from chitieu.model import COMPARATORS, PlanTarget
+from chitieu.store.plans import save_plan
+from loaders.extract import extract_document
+from loaders.locality import detect_locality
+from ui import common
+from ui.i18n import t
+
+lang = common.filters()["lang"]
+st.title(t("page_plans", lang))
+catalogue = common.read("catalogue")
+up = st.file_uploader(t("upload_plan", lang), type=["txt", "docx", "pdf"], key="plan_file")
+if up is not None:
+    data = up.getvalue()
+    sha = hashlib.sha256(data).hexdigest()
+    if st.session_state.get("plan_sha") != sha:  # extract once per file, not per rerun
+        try:
+            st.session_state.update(plan=extract_document(data, up.name), plan_sha=sha, plan_error=None)
+        except UserError as exc:
+            st.session_state.update(plan=None, plan_sha=sha, plan_error=exc.en if lang == "en" else exc.vi)
+    plan = st.session_state["plan"]
+    if plan is None:
+        st.error(st.session_state["plan_error"], icon=":material/error:")
+    else:
+        st.success(t("extracted", lang, n=len(plan.targets)))
+        left, right = st.columns([3, 1])
+        name = left.text_input(t("override_locality", lang), plan.locality.name, key="plan_locality")
+        year = right.number_input(t("override_year", lang), 2000, 2100, plan.year or 2025, key="plan_year")
+        if plan.locality.scheme == "unresolved" or plan.locality.candidates:
+            st.warning(t("locality_unresolved", lang, name=f"{plan.locality.name} — {plan.locality.note}"))
+        st.caption(t("unmapped_hint", lang))
+        rows = pd.DataFrame([{"keep": True, **tg.to_dict()} for tg in plan.targets])
+        labels = dict(zip(catalogue["code"], catalogue["name_en" if lang == "en" else "name_vi"]))
+        edited = st.data_editor(
+            rows, key="plan_editor", hide_index=True, disabled=["text", "start", "end"],
+            column_order=["keep", "indicator", "indicator_label", "scope", "comparator", "value", "value_high",
+                          "unit", "text", "note"],
+            column_config={
+                "keep": st.column_config.CheckboxColumn(t("keep", lang), width="small"),
+                "indicator": st.column_config.SelectboxColumn(
+                    t("indicator", lang), options=["unmapped", *labels], width="medium", required=True,
+                    help=" · ".join(f"{c}: {n}" for c, n in list(labels.items())[:5]) + " …"),
+                "comparator": st.column_config.SelectboxColumn(options=list(COMPARATORS), required=True),
+                "value": st.column_config.NumberColumn(t("target", lang), format="%.2f"),
+                "text": st.column_config.TextColumn(t("plan_sentence", lang), width="large")})
+        if st.button(t("save_plan", lang), type="primary", key="save_plan"):
+            fields = {f.name for f in dataclasses.fields(PlanTarget)}
+            kept = [PlanTarget(**{k: (None if pd.isna(v) else v) for k, v in r.items() if k in fields})
+                    for r in edited[edited["keep"]].to_dict("records")]
+            locality = plan.locality if name == plan.locality.name else detect_locality(name, int(year))
+            saved = dataclasses.replace(plan, targets=kept, year=int(year), locality=locality)
+            save_plan(common.con(), saved, actor=common.actor())
+            common.after_write()
+            st.success(t("saved_plan", lang, key=plan.plan_key, n=len(kept)), icon=":material/check:")
+
+st.subheader(t("stored_plans", lang))
+plans = common.read("plans")
+if plans.empty:
+    common.empty_state(t("no_plans", lang))
+else:
+    common.table(plans, dict(zip(["plan_key", "locality_name", "province", "year", "targets", "loaded_at"],
+                                 ["plan", *common.headers(lang, "locality"), "province",
+                                  *common.headers(lang, "year"), "targets", "loaded_at"])), key="plans_table")
+with st.expander(t("catalogue", lang)):
+    st.dataframe(catalogue, hide_index=True, key="catalogue_table")

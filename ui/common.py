@@ -233,3 +233,23 @@ def table(df, columns: dict[str, str], numbers: Sequence[str] = (), percents: Se
 
 def headers(language: str, *keys: str) -> list[str]:
     return [t(k, language) for k in keys]
+
+
+def actor() -> str | None:
+    """Name recorded with every write (the signed-in user, once the login hook sets one)."""
+    u = user()
+    if u is None:
+        return None
+    return u.get("username") if isinstance(u, dict) else getattr(u, "username", str(u))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _template(db: str, localities: tuple[str, ...], year: int) -> bytes:
+    from loaders.excel_template import template_bytes
+    return template_bytes(_connection(db), list(localities), int(year))
+
+
+def template(localities: Sequence[str], year: int) -> bytes:
+    """The actuals template (.xlsx) for localities ('scheme:code') and a year; cached until a write."""
+    con()
+    return _template(db_path(), tuple(localities), int(year))

@@ -166,3 +166,12 @@ def data_counts(con) -> dict[str, int]:
     finally:
         cur.close()
     return dict(zip(("plans", "targets", "actuals", "indicators"), map(int, row)))
+
+
+def plans(con) -> pd.DataFrame:
+    """Stored plans with their target counts, newest year first."""
+    return query_df(con, """
+        SELECT p.plan_key, p.source_file, p.locality_name, p.level, p.province, p.year, p.title,
+               count(t.target_id) AS targets, p.loaded_at, p.loaded_by
+        FROM plans p LEFT JOIN targets t USING (plan_id)
+        GROUP BY ALL ORDER BY p.year DESC, p.locality_name""")
