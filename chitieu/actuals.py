@@ -10,6 +10,7 @@ supersede. Nothing is written while an error remains (see chitieu.store.actuals.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 from chitieu.catalogue import Indicator
@@ -353,14 +354,16 @@ def _same(a, b) -> bool:
 def plan_changes(rows: list[CheckedRow], stored: dict[tuple, dict]) -> None:
     """Set each row's change against the stored current value for its key (in place).
 
-    stored: key -> {actual_id, value, standing, verdict, assigned_value}. A later row of the
-    same key in the file (sample data only) supersedes the earlier one.
+    stored: key -> {actual_id, value, standing, verdict, assigned_value}. A second row of the
+    same key in one file (sample data only: two published figures that disagree) is "new"
+    beside the first; both stay current and chitieu.store.actuals.conflicts reports them.
     """
-    current = dict(stored)
+    in_file: set[tuple] = set()
     for row in rows:
         if row.outcome == ERROR:
             continue
-        old = current.get(row.key)
+        old = None if row.key in in_file else stored.get(row.key)
+        in_file.add(row.key)
         if old is None:
             row.change = "new"
         else:
@@ -379,8 +382,6 @@ def plan_changes(rows: list[CheckedRow], stored: dict[tuple, dict]) -> None:
                             f"Số {row.standing or 'chưa ghi mức độ'} thay cho số {old.get('standing')} đã lưu.",
                             f"A {row.standing or 'unqualified'} figure replaces a stored {old.get('standing')} one.",
                             WARNING)
-        current[row.key] = {"actual_id": None, "value": row.value, "standing": row.standing,
-                            "verdict": row.verdict, "assigned_value": row.assigned_value}
 
 
 # --- the preview an analyst sees before confirming -----------------------------------

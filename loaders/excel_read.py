@@ -86,14 +86,14 @@ def check_file(data: bytes, name: str = "") -> str:
     """Decide what the bytes are ('xlsx', 'xls' or 'ods') by content; UserError otherwise.
 
     Codes: empty-file, file-too-large, encrypted-file, wrong-file-type (chitieu.filetypes),
-    corrupt-workbook (a ZIP that cannot be opened, e.g. a download cut short).
+    corrupt-file (a ZIP that cannot be opened, e.g. a download cut short).
     """
     kind = check_upload(data, name, ("xlsx", "xls", "ods", "zip"))
     if kind == "zip":
         try:
             zipfile.ZipFile(io.BytesIO(data))
         except (zipfile.BadZipFile, ValueError, OSError, EOFError):
-            raise _err("corrupt-workbook", f"Tệp {safe_name(name)} bị hỏng, không đọc được (có thể tải về chưa hết).",
+            raise _err("corrupt-file", f"Tệp {safe_name(name)} bị hỏng, không đọc được (có thể tải về chưa hết).",
                        f"The workbook {safe_name(name)} is corrupt and cannot be read (perhaps a cut download)."
                        ) from None
         raise _err("wrong-file-type", f"Tệp {safe_name(name)} là tệp nén ZIP, không phải bảng tính Excel.",
@@ -109,7 +109,7 @@ def _open(data: bytes, name: str):
         raise _err("encrypted-file", f"Tệp {name} được đặt mật khẩu; hãy bỏ mật khẩu rồi tải lên lại.",
                    f"The workbook {name} is password-protected; remove the password and upload again.") from None
     except Exception:  # calamine raises several types (ZipError, XmlError, CalamineError)
-        raise _err("corrupt-workbook", f"Tệp {name} bị hỏng, không đọc được.",
+        raise _err("corrupt-file", f"Tệp {name} bị hỏng, không đọc được.",
                    f"The workbook {name} is corrupt and cannot be read.") from None
 
 
@@ -208,7 +208,7 @@ def read_workbook(data: bytes, name: str = "", catalogue: dict[str, Indicator] |
 
     `year` and `period` are defaults for a wide sheet that has no such column and does not
     name them in its title. Raises UserError for a file that cannot be read at all
-    (wrong-file-type, corrupt-workbook, encrypted-file, file-too-large, empty-file, empty-sheet,
+    (wrong-file-type, corrupt-file, encrypted-file, file-too-large, empty-file, empty-sheet,
     no-header).
     """
     import python_calamine as pc
@@ -227,7 +227,7 @@ def read_workbook(data: bytes, name: str = "", catalogue: dict[str, Indicator] |
         try:
             grid = wb.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
         except Exception:
-            raise _err("corrupt-workbook", f"Không đọc được trang {meta.name} của tệp {name}.",
+            raise _err("corrupt-file", f"Không đọc được trang {meta.name} của tệp {name}.",
                        f"Sheet {meta.name} of {name} cannot be read.") from None
         if any(_text(c) for row in grid for c in row):
             any_cells = True

@@ -51,7 +51,8 @@ def current_values(con, keys: list[tuple]) -> dict[tuple, dict]:
         rows = cur.execute(
             "SELECT a.actual_id, a.locality_scheme, a.locality_code, a.indicator, a.scope, a.year, a.period, "
             "a.value, a.standing, a.verdict, a.assigned_value FROM actuals a JOIN wanted_keys k "
-            "USING (locality_scheme, locality_code, indicator, scope, year, period) WHERE a.active").fetchall()
+            "USING (locality_scheme, locality_code, indicator, scope, year, period) WHERE a.active "
+            "ORDER BY a.actual_id").fetchall()   # two current figures (a sample conflict): the newest counts
     finally:
         cur.close()
     return {tuple(r[1:7]): {"actual_id": r[0], "value": r[7], "standing": r[8], "verdict": r[9],
@@ -69,7 +70,7 @@ def _stale(cur, preview: Preview) -> bool:
     now = {tuple(r[1:]): r[0] for r in cur.execute(
         "SELECT a.actual_id, a.locality_scheme, a.locality_code, a.indicator, a.scope, a.year, a.period "
         "FROM actuals a JOIN check_keys k USING (locality_scheme, locality_code, indicator, scope, year, period) "
-        "WHERE a.active").fetchall()}
+        "WHERE a.active ORDER BY a.actual_id").fetchall()}
     cur.unregister("check_keys")
     return any(now.get(k) != v for k, v in planned.items()) or any(k in now for k in new_keys)
 
@@ -93,31 +94,24 @@ def store_preview(con, preview: Preview, user: str | None, *, sample: bool = Fal
             "INSERT INTO uploads (file_name, sha256, uploader, rows_accepted, rows_rejected, sample) "
             "VALUES (?, ?, ?, ?, ?, ?) RETURNING upload_id",
             [preview.file_name, preview.sha256, user, len(preview.rows), 0, sample]).fetchone()[0]
-        ids = [r[0] for r in cur.execute("SELECT nextval('actual_ids') FROM range(?)", [len(write)]).fetchall()]
-        latest: dict[tuple, int] = {}
-        replaced: list[tuple[int, int]] = []       # (old actual_id, new actual_id)
-        records = []
-        for new_id, r in zip(ids, write):
-            old = latest.get(r.key, r.previous_id)
-            if old is not None:
-                replaced.append((old, new_id))
-            latest[r.key] = new_id
-            records.append((new_id, upload_id, *r.key, r.value, r.unit, r.verdict, r.assigned_value, r.standing,
-                            r.note, r.source, r.illustrative, user))
+        records = [(upload_id, *r.key, r.value, r.unit, r.verdict, r.assigned_value, r.standing, r.note,
+                     r.source, r.illustrative, user) for r in write]
         if records:
-            frame = pd.DataFrame(records, columns=["actual_id", "upload_id", *KEY, "value", "unit", "verdict",
-                                                   "assigned_value", "standing", "note", "source", "illustrative",
-                                                   "created_by"])
+            frame = pd.DataFrame(records, columns=["upload_id", *KEY, "value", "unit", "verdict", "assigned_value",
+                                                   "standing", "note", "source", "illustrative", "created_by"])
             cur.register("new_actuals", frame)
-            cur.execute("INSERT INTO actuals (actual_id, upload_id, locality_scheme, locality_code, indicator, scope, "
-                        "year, period, value, unit, verdict, assigned_value, standing, note, source, illustrative, "
-                        "created_by) SELECT * FROM new_actuals")
+            cur.execute("INSERT INTO actuals (upload_id, locality_scheme, locality_code, indicator, scope, year, period, "
+                        "value, unit, verdict, assigned_value, standing, note, source, illustrative, created_by) "
+                        "SELECT * FROM new_actuals")
             cur.unregister("new_actuals")
-        if replaced:
-            cur.register("replaced", pd.DataFrame(replaced, columns=["old_id", "new_id"]))
-            cur.execute("UPDATE actuals SET active = FALSE, superseded_by = replaced.new_id FROM replaced "
-                        "WHERE actuals.actual_id = replaced.old_id")
-            cur.unregister("replaced")
+            # Every value current before this upload gives way to the new one for its key. Two figures
+            # for one key in the same file (sample data only) both stay current: a visible conflict.
+            cur.execute(f"""
+                UPDATE actuals SET active = FALSE, superseded_by = n.new_id
+                FROM (SELECT {', '.join(KEY)}, max(actual_id) AS new_id FROM actuals WHERE upload_id = ?
+                      GROUP BY ALL) n
+                WHERE actuals.active AND actuals.upload_id IS DISTINCT FROM ?
+                  AND {' AND '.join(f'actuals.{k} = n.{k}' for k in KEY)}""", [upload_id, upload_id])
         c = preview.counts()
         record(cur, user, "actuals.upload", "upload", str(upload_id), None,
                {"file": preview.file_name, "sha256": preview.sha256, "rows": c["rows"], "new": c["new"],
@@ -229,8 +223,8 @@ def conflicts(con, locality_scheme: str | None = None, locality_code: str | None
     """Figures that contradict each other, to show rather than hide. One row per conflict:
     kind, locality, indicator, scope, year, periods, values, message_vi, message_en.
 
-    kinds: conflicting-values (one source gives two figures for the same key: both kept in
-    history, the later one current); cumulative-decrease (a flow indicator's count from
+    kinds: conflicting-values (one source gives two figures for the same key: both kept
+    current, the later one judges the target); cumulative-decrease (a flow indicator's count from
     1 January falls from one period to a later one: one figure is wrong or the sources
     count differently); no-plan (figures for a year the locality has no plan for).
     """
@@ -243,9 +237,9 @@ def conflicts(con, locality_scheme: str | None = None, locality_code: str | None
         vals = " / ".join(_fmt(v) for v in r.vals)
         out.append({**_key(r), "kind": "conflicting-values", "periods": r.period, "values": vals,
                     "message_vi": f"Cùng một nguồn (lần tải {r.upload_id}) cho {len(r.vals)} số khác nhau "
-                                  f"kỳ {r.period}: {vals}. Số sau đang được dùng; cần kiểm tra lại nguồn.",
+                                  f"kỳ {r.period}: {vals}. Cả hai được giữ; trang tổng quan dùng số nhập sau. Cần kiểm tra lại nguồn.",
                     "message_en": f"One source (upload {r.upload_id}) gives {len(r.vals)} different figures for "
-                                  f"{r.period}: {vals}. The later one is current; check the source."})
+                                  f"{r.period}: {vals}. Both are kept; the dashboard uses the later one. Check the source."})
     for r in query_df(con, f"""
             WITH cur AS (
                 SELECT a.locality_scheme, a.locality_code, a.indicator, a.scope, a.year, a.period, a.value,
@@ -256,7 +250,7 @@ def conflicts(con, locality_scheme: str | None = None, locality_code: str | None
                 SELECT *, lag(value) OVER w AS prev_value, lag(period) OVER w AS prev_period
                 FROM cur WINDOW w AS (PARTITION BY locality_scheme, locality_code, indicator, scope, year
                                       ORDER BY months))
-            SELECT * FROM seq WHERE value < prev_value ORDER BY year, indicator, months""",
+            SELECT * FROM seq WHERE value < prev_value AND prev_period <> period ORDER BY year, indicator, months""",
                       params).itertuples(index=False):
         vals = f"{_fmt(r.prev_value)} → {_fmt(r.value)}"
         out.append({**_key(r), "kind": "cumulative-decrease", "periods": f"{r.prev_period} → {r.period}",
