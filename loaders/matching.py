@@ -48,15 +48,15 @@ def tokens(folded: str, start: int, end: int) -> list[tuple[str, int, int]]:
 class CatalogueMatcher:
     def __init__(self, catalogue: dict[str, Indicator]):
         self.catalogue = catalogue
-        by_alias: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        by_alias: dict[tuple[str, ...], dict[str, None]] = defaultdict(dict)  # ordered: catalogue order
         self.alias_text: dict[tuple[str, ...], str] = {}
         for ind in catalogue.values():
             for name in ind.names:
                 toks = tuple(ocr_fold(name).split())
                 if toks:
-                    by_alias[toks].add(ind.code)
+                    by_alias[toks][ind.code] = None
                     self.alias_text.setdefault(toks, name)
-        self.aliases = {k: tuple(sorted(v)) for k, v in by_alias.items()}
+        self.aliases = {k: tuple(v) for k, v in by_alias.items()}
         self.index: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         for toks in self.aliases:
             for t in set(toks):
@@ -119,7 +119,7 @@ def _similar(a: str, b: str, ocr_mode: bool) -> bool:
 def _align(alias: tuple[str, ...], words: list[str], ocr_mode: bool):
     """Greedy alignment of alias tokens to words: (first, last, matched, gap_indices, used)."""
     n = len(alias)
-    max_gap, max_total_gap = 4, 6
+    max_gap, max_total_gap = 6, 8
     allowed_miss = (n // 6) if ocr_mode else 0
     best = None
     for i, w in enumerate(words):

@@ -1,131 +1,202 @@
 """Scope: the sub-population a target applies to ("phường", "xã", "nhà trẻ", "dưới 6 tuổi").
 
-Kept as written in the plan. Found, in order of precedence:
-1. a qualifier: "đối với X", "(trừ X)", "(không bao gồm X)", "nếu chưa tính X";
+Kept as written in the plan (in OCR-damaged text, spelled from the lexicon instead).
+Found, in order of precedence:
+1. "đối với X";
 2. a level or age stated outside the indicator's own name: "mức độ 1", "lớp 1", "3-5 tuổi";
 3. population words in a gap of the indicator name ("tỷ lệ [tổ, bản] văn hóa");
 4. a list of population words next to the value ("95% số xã, phường, cơ quan", "và xã 72%"),
    or after the indicator name ("huấn luyện [cho các] lực lượng dân quân tự vệ").
-Words that are part of the indicator's own name never count ("Tỷ lệ trẻ em dưới 5 tuổi suy
-dinh dưỡng" has no scope).
+Qualifiers in brackets ("(trừ Thổ Châu)") are handled by the clause splitter. Words that
+are part of the indicator's own name never count ("Tỷ lệ trẻ em dưới 5 tuổi suy dinh
+dưỡng" has no scope).
 """
 from __future__ import annotations
 
 import re
 
-_POP_PHRASES = sorted([
-    "thi tran", "thanh pho", "thi xa", "huyen", "quan", "xa", "phuong", "tinh", "co quan", "don vi",
-    "nha truong", "truong hoc", "doanh nghiep", "khu dan cu", "to dan pho", "to", "ban", "thon", "ap", "buon",
-    "lang", "khu pho", "nha tre", "mau giao", "mam non", "tieu hoc", "thcs", "thpt", "trung hoc co so",
-    "trung hoc pho thong", "dang vien", "to chuc co so dang", "chi bo", "dang bo", "nong thon", "thanh thi",
-    "do thi", "dan quan", "tu ve", "luc luong", "dong vien", "hop tac xa", "co so", "benh vien", "tram y te",
-], key=lambda p: -len(p))
-_POP_RE = re.compile(r"(?:" + "|".join(re.escape(p) for p in _POP_PHRASES) + r")(?![a-z0-9])")
-_GENERIC_HEAD = re.compile(r"^(?:(?:so|cac|nhung|tre em|tre|hoc sinh|nguoi dan|cho)\s+)+")
-_LINK = re.compile(r"[\s,]*(?:va|hoac)?[\s,]*")
-_QUALIFIER = re.compile(
-    r"\b(?:neu\s+)?((?:chua tinh|khong tinh|khong ke|khong bao gom|tru|ngoai)\b[^;()]*?)\s*(?:\bla\b|\)|$|[;:])")
+from rapidfuzz.fuzz import ratio
+
+POP_PHRASES = {
+    "thi tran": "thị trấn", "thanh pho": "thành phố", "thi xa": "thị xã", "huyen": "huyện", "quan": "quận",
+    "xa": "xã", "phuong": "phường", "tinh": "tỉnh", "co quan": "cơ quan", "don vi": "đơn vị",
+    "nha truong": "nhà trường", "truong hoc": "trường học", "doanh nghiep": "doanh nghiệp",
+    "khu dan cu": "khu dân cư", "to dan pho": "tổ dân phố", "to": "tổ", "ban": "bản", "thon": "thôn",
+    "ap": "ấp", "buon": "buôn", "lang": "làng", "khu pho": "khu phố", "nha tre": "nhà trẻ",
+    "mau giao": "mẫu giáo", "mam non": "mầm non", "tieu hoc": "tiểu học", "thcs": "THCS", "thpt": "THPT",
+    "trung hoc co so": "trung học cơ sở", "trung hoc pho thong": "trung học phổ thông",
+    "dang vien": "đảng viên", "to chuc co so dang": "tổ chức cơ sở đảng", "chi bo": "chi bộ",
+    "dang bo": "đảng bộ", "nong thon": "nông thôn", "thanh thi": "thành thị", "do thi": "đô thị",
+    "dan quan": "dân quân", "tu ve": "tự vệ", "luc luong": "lực lượng", "dong vien": "động viên",
+    "hop tac xa": "hợp tác xã", "co so": "cơ sở", "benh vien": "bệnh viện", "tram y te": "trạm y tế",
+}
+_PHRASE_TOKENS = sorted(((tuple(p.split()), c) for p, c in POP_PHRASES.items()), key=lambda x: -len(x[0]))
+POP_RE = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sorted(POP_PHRASES, key=len, reverse=True))
+                    + r")\b")
+_GENERIC = {("so",), ("cac",), ("nhung",), ("tre", "em"), ("tre",), ("hoc", "sinh"), ("nguoi", "dan"), ("cho",)}
+_LINKS = {"va", "hoac"}
+_TOKEN = re.compile(r"[a-z0-9]+")
 _DOI_VOI = re.compile(r"\bdoi voi\s+([^,;:().]+?)\s*(?=[,;:().]|\d|$)")
 _LEVEL = re.compile(r"\b(muc do \d+|lop \d+|(?:duoi|tren|tu)?\s*\d+(?:\s*[-–]\s*\d+)?\s*(?:thang\s+)?(?:tuoi|tudi))")
 _VERB_AFTER = re.compile(
     r"\s*(?:[,.;:)]|$|dat|duoc|hoan thanh|thuc hien|co\b|su dung|tham gia|vung manh|xep loai|khong|la\b)")
 
 
-def pop_list_at(ocr: str, pos: int, end: int) -> tuple[int, int] | None:
-    """Span of a population list starting at pos ("xã, phường, cơ quan, nhà trường")."""
-    m = _GENERIC_HEAD.match(ocr, pos, end)
-    cur = m.end() if m else pos
-    first = last = None
-    while cur < end:
-        m = _POP_RE.match(ocr, cur, end)
-        if not m:
+def _tok_eq(a: str, b: str, fuzzy: bool) -> bool:
+    return a == b or (fuzzy and len(a) >= 3 and len(b) >= 2 and ratio(a, b) >= 65)
+
+
+_NEVER_SCOPE = {"dat", "duoc", "co", "la", "hoan", "thuc", "su", "tham", "xep", "khong", "tang", "giam"}
+
+
+def _phrase_at(toks, i, fuzzy):
+    for phrase, canon in _PHRASE_TOKENS:
+        n = len(phrase)
+        if i + n > len(toks):
+            continue
+        words = [toks[i + k][0] for k in range(n)]
+        if list(phrase) == words:
+            return n, canon
+        # OCR text: the phrase as a whole must be close, no verb may be taken for a noun
+        if fuzzy and (n > 1 or len(phrase[0]) >= 4) and not _NEVER_SCOPE.intersection(words) \
+                and ratio("".join(words), "".join(phrase)) >= 75 and all(_tok_eq(w, p, True) for w, p in zip(words, phrase)):
+            return n, canon
+    return 0, None
+
+
+class ScopeText:
+    """A scope found in the text: its span, and its spelling from the lexicon."""
+
+    def __init__(self, start: int, end: int, canonical: str | None = None):
+        self.start, self.end, self.canonical = start, end, canonical
+
+    def text(self, original: str, ocr_mode: bool) -> str:
+        if ocr_mode and self.canonical:
+            return self.canonical
+        return original[self.start:self.end]
+
+
+def pop_list_at(ocr: str, pos: int, end: int, fuzzy: bool = False) -> ScopeText | None:
+    """A population list starting at pos ("xã, phường, cơ quan, nhà trường")."""
+    toks = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(ocr, pos, end)]
+    i = 0
+    while i < len(toks):  # skip generic heads: "số", "các", "trẻ em", "học sinh"
+        for g in sorted(_GENERIC, key=len, reverse=True):
+            if tuple(t[0] for t in toks[i:i + len(g)]) == g:
+                i += len(g)
+                break
+        else:
             break
-        first = m.start() if first is None else first
-        last = m.end()
-        link = _LINK.match(ocr, last, end)
-        cur = link.end() if link and link.end() > last else last
-        if cur == last:
+    parts, first, last = [], None, None
+    while i < len(toks):
+        n, canon = _phrase_at(toks, i, fuzzy)
+        if not n:
+            break
+        if first is None:
+            first = toks[i][1]
+        last = toks[i + n - 1][2]
+        i += n
+        sep = ocr[last:toks[i][1]] if i < len(toks) else ""
+        if i < len(toks) and toks[i][0] in _LINKS:
+            parts.append((canon, " và "))
+            i += 1
+        elif i < len(toks) and not sep.strip() and _phrase_at(toks, i, fuzzy)[0]:
+            parts.append((canon, " "))   # "lực lượng dân quân tự vệ": one compound
+        elif "," in sep and sep.strip() == ",":
+            parts.append((canon, ", "))
+        else:
+            parts.append((canon, ""))
             break
     if first is None:
         return None
-    return first, last
+    canonical = "".join(c + s for c, s in parts).rstrip(", ").removesuffix(" và")
+    return ScopeText(first, last, canonical)
 
 
-def pop_list_before(ocr: str, start: int, pos: int) -> tuple[int, int] | None:
+def pop_list_before(ocr: str, start: int, pos: int, fuzzy: bool = False) -> ScopeText | None:
     """Population list ending right before pos ("và xã 72%", "học sinh tiểu học và THCS 100%")."""
-    text = ocr[start:pos].rstrip(" :")
-    end = start + len(text)
-    words = list(re.finditer(r"[a-z0-9]+", ocr[start:end]))
+    end = start + len(ocr[start:pos].rstrip(" :"))
+    words = list(_TOKEN.finditer(ocr, start, end))
     best = None
-    for w in reversed(words):
-        s = start + w.start()
-        span = pop_list_at(ocr, s, end)
-        if span and span[1] == end:
+    for w in reversed(words[-8:]):
+        span = pop_list_at(ocr, w.start(), end, fuzzy)
+        if span and span.end == end:
             best = span
-        elif best is not None:
-            break
     return best
 
 
-def _covered(span: tuple[int, int], protected: list[tuple[int, int]]) -> bool:
-    return any(a < span[1] and span[0] < b for a, b in protected)
+def _covered(span: ScopeText, protected: list[tuple[int, int]]) -> bool:
+    return any(a < span.end and span.start < b for a, b in protected)
+
+
+def _level_canonical(folded: str) -> str:
+    s = re.sub(r"^tu\s+", "", folded.strip())
+    s = re.sub(r"\s*[-–]\s*", "-", s)
+    for a, b in (("muc do", "mức độ"), ("lop", "lớp"), ("duoi", "dưới"), ("tren", "trên"), ("tudi", "tuổi"),
+                 ("tuoi", "tuổi"), ("thang", "tháng")):
+        s = re.sub(rf"\b{a}\b", b, s)
+    return s
 
 
 def find_scope(text: str, ocr: str, seg: tuple[int, int], value_span: tuple[int, int] | None,
                alias_tokens: list[tuple[int, int]], gaps: list[tuple[int, int]], own_match: bool,
-               alias_end: int | None) -> tuple[int, int] | None:
-    """Span of the scope in the document, or None."""
+               alias_end: int | None, fuzzy: bool = False) -> ScopeText | None:
+    """The scope of one segment, or None."""
     s, e = seg
     m = _DOI_VOI.search(ocr, s, e)
     if m:
-        return m.span(1)
-    m = _QUALIFIER.search(ocr, s, e)
-    if m:
-        return m.start(1), m.start(1) + len(ocr[m.start(1):m.end(1)].rstrip(" *_"))
+        found = pop_list_at(ocr, m.start(1), m.end(1), fuzzy)
+        return ScopeText(*m.span(1), found.canonical if found else None)
     for m in _LEVEL.finditer(ocr, s, e):
-        span = m.span(1)
+        span = ScopeText(*m.span(1))
         if not _covered(span, alias_tokens):
-            lead = re.match(r"tu\s+", ocr[span[0]:span[1]])
-            return (span[0] + lead.end(), span[1]) if lead else span
+            lead = re.match(r"tu\s+", ocr[span.start:span.end])
+            start = span.start + (lead.end() if lead else 0)
+            return ScopeText(start, span.end, _level_canonical(ocr[start:span.end]))
     if gaps and own_match:
         gs, ge = gaps[0][0], gaps[-1][1]
-        span = pop_list_at(ocr, gs, ge)
-        if span and span == (gs, ge) and not any(c.isupper() for c in text[gs:ge][1:]) and not text[gs].isupper():
+        span = pop_list_at(ocr, gs, ge, fuzzy)
+        names = [w for w in text[gs:ge].split() if w[:1].isupper()]
+        if span and span.start == gs and span.end == ge and not names:
             return span
     if value_span is not None:
         vs, ve = value_span
-        span = pop_list_at(ocr, ve, e)
-        if span and not _covered(span, alias_tokens) and _VERB_AFTER.match(ocr, span[1], e) \
-                and (alias_end is None or span[0] >= alias_end or span[1] <= min(t[0] for t in alias_tokens)):
+        span = pop_list_at(ocr, ve, e, fuzzy)
+        if span and span.start - ve <= 12 and not _covered(span, alias_tokens) \
+                and _VERB_AFTER.match(ocr, span.end, e) \
+                and (alias_end is None or span.start >= alias_end or span.end <= min(t[0] for t in alias_tokens)):
             return span
         if not own_match:
-            span = pop_list_before(ocr, s, vs)
+            span = pop_list_before(ocr, s, vs, fuzzy)
             if span and not _covered(span, alias_tokens):
                 return span
     if own_match and alias_end is not None:
         m = re.compile(r"\s*(?:cho\s+)?(?:cac\s+)?").match(ocr, alias_end, e)
-        span = pop_list_at(ocr, m.end(), e) if m else None
-        if span and span[0] <= alias_end + 12:
+        span = pop_list_at(ocr, m.end(), e, fuzzy) if m else None
+        if span and span.start == m.end() and not _covered(span, alias_tokens):
             return span
     return None
 
 
 def coordinated_subjects(ocr: str, alias_tokens: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """"Tổ chức cơ sở đảng và đảng viên hoàn thành…": the conjuncts when an indicator's name
-    begins with a coordination of population words; [] otherwise."""
+    begins with "A và B", both population words; [] otherwise."""
     if not alias_tokens:
         return []
-    s = alias_tokens[0][0]
-    e = alias_tokens[-1][1]
-    parts = []
-    cur = s
-    while True:
-        m = _POP_RE.match(ocr, cur, e)
-        if not m:
+    s, e = alias_tokens[0][0], alias_tokens[-1][1]
+    first = pop_list_at(ocr, s, e)
+    if not first or first.start != s or " và " not in (first.canonical or ""):
+        return []
+    parts, cur = [], s
+    for piece in first.canonical.split(" và "):
+        one = pop_list_at(ocr, cur, e)
+        if not one:
+            return []
+        n = len(piece.split())
+        toks = [m for m in _TOKEN.finditer(ocr, cur, e)][:n]
+        parts.append((toks[0].start(), toks[-1].end()))
+        nxt = re.compile(r"\s+va\s+").match(ocr, toks[-1].end(), e)
+        if not nxt:
             break
-        parts.append(m.span())
-        link = re.compile(r"\s+va\s+|\s*,\s*").match(ocr, m.end(), e)
-        if not link:
-            break
-        cur = link.end()
+        cur = nxt.end()
     return parts if len(parts) >= 2 else []

@@ -1,0 +1,493 @@
+"""Turn a plan document into its targets.
+
+Pipeline (each step a small function, all on the NFC text and two same-length folded
+views, so every target keeps the exact span of the words it came from):
+1. structure: find the target section(s) (`loaders.structure`);
+2. clauses: split each item at ";" and sentence ends, classify parentheses (a sub-list
+   "(trong đó: …)", a qualifier "(trừ Thổ Châu)", a bare value "(12,11 tiêu chí/xã)", or a note);
+3. segments: a clause with several values is cut between them ("phường 97% và xã 72%");
+4. each segment gets an indicator (own name, else the subject it continues), a value, a
+   comparator, a unit and a scope.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from chitieu.catalogue import Indicator, default_catalogue
+from chitieu.errors import UserError
+from chitieu.model import ExtractedPlan, PlanTarget
+from chitieu.textnorm import diacritic_ratio, fold_chars, nfc, ocr_fold_chars
+from loaders.documents import read_document
+from loaders.locality import detect_locality, detect_title, detect_year
+from loaders.matching import CatalogueMatcher, Match
+from loaders.scope import POP_RE, ScopeText, coordinated_subjects, find_scope
+from loaders.structure import target_items
+from loaders.values import Mention, find_mentions
+
+EXTRACTOR_VERSION = "extractor-1"
+_EXCEED = re.compile(r"\b(?:dat va vuot|vuot muc|vuot)\s+(?:muc\s+)?chi tieu\b|\bdat chi tieu\b[a-z ,]{0,40}\bgiao\b"
+                     r"|\bvuot ke hoach\b")
+_QUALIFIER_PAREN = re.compile(r"^\W*(?:neu\s+)?(?:chua tinh|khong tinh|khong ke|khong bao gom|tru|ngoai)\b")
+_SUBLIST_HEAD = re.compile(r"^\W*(?:trong do|cu the|gom|bao gom)\s*:?\s*")
+_TARGET_VERBS = re.compile(r"^\W*(?:phan dau|phen dau|giu vung|dam bao|bao dam|hoan thanh|khong de|han che|"
+                           r"duy tri|nang cao|xay dung|thuc hien|tiep tuc|giam|tang)\b")
+_FILLER = re.compile(r"\b(?:dat|la|co|tang|giam|chiem|khoang|tren|duoi|tro len|tro xuong|trong do|va|tu|"
+                     r"doi voi|so voi|con|len|muc|it nhat|toi thieu|toi da|khong qua|hon|so|cac|cua|cho)\b")
+_COUNT_UNITS = {"hộ", "xã", "đơn vị", "vụ", "trường", "người", "lao động", "con", "tuyến", "đảng viên"}
+
+
+@dataclass
+class Segment:
+    start: int
+    end: int
+    mention: Mention | None
+    subject: Match | None = None          # inherited indicator context
+    scope_span: ScopeText | None = None
+    force_subject: bool = False            # a qualified restatement ("nếu chưa tính … là 6-7%")
+    value_only: bool = False               # the clause's value came from a bare "(12,11 tiêu chí/xã)"
+
+
+@dataclass
+class Doc:
+    text: str
+    plain: str
+    ocr: str
+    ocr_mode: bool
+    matcher: CatalogueMatcher
+    catalogue: dict[str, Indicator]
+    notes: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- clauses and parentheses
+
+def _parens(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Top-level parenthesised spans (inclusive of the brackets) in text[start:end]."""
+    out, depth, open_at = [], 0, None
+    for i in range(start, end):
+        c = text[i]
+        if c == "(":
+            if depth == 0:
+                open_at = i
+            depth += 1
+        elif c == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                out.append((open_at, i + 1))
+    if depth and open_at is not None:
+        out.append((open_at, end))
+    return out
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut at ";" and sentence ends outside parentheses."""
+    parens = _parens(text, start, end)
+    cuts = [start]
+    for m in re.finditer(r";|\.(?=\s+[*_“\"]*[A-ZĐÀ-Ỹ])", text[start:end]):
+        pos = start + m.start()
+        if not _inside(pos, parens):
+            cuts.append(pos + 1)
+    cuts.append(end)
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        a, b = _trim(text, a, b)
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and (text[a].isspace() or text[a] in "-–+•*;,.:_"):
+        a += 1
+    while b > a and (text[b - 1].isspace() or text[b - 1] in ";,.:*_"):
+        b -= 1
+    return a, b
+
+
+def _split_between(doc: Doc, start: int, end: int, mentions: list[Mention]) -> list[tuple[int, int]]:
+    """Cut a span holding several values at the last separator before each next value."""
+    bounds = [start]
+    for prev, nxt in zip(mentions, mentions[1:]):
+        gap = doc.ocr[prev.end:nxt.start]
+        strong = re.search(r"[,;]?\s*\btrong do\b", gap)
+        cut = prev.end + strong.start() if strong else None
+        if cut is None:  # the last comma, else the last "và"/"với"
+            commas = list(re.finditer(r"[,;]\s*", gap)) or list(re.finditer(r"\s+(?:va|voi)\s+", gap))
+            cut = prev.end + commas[-1].start() if commas else None
+        if cut is None:
+            cut = nxt.start
+        bounds.append(cut)
+    bounds.append(end)
+    out = []
+    for a, b in zip(bounds, bounds[1:]):
+        a, b = _trim(doc.text, a, b)
+        out.append((a, b))
+    return out
+
+
+# ---------------------------------------------------------------- indicator choice
+
+def _unit_family(unit: str) -> str:
+    u = (unit or "").lower()
+    if u.startswith("%") or u == "%":
+        return "pct"
+    if "‰" in u:
+        return "pct"
+    if "đồng" in u or "usd" in u:
+        return "money"
+    return "count" if u else ""
+
+
+def _choose_codes(doc: Doc, codes: tuple[str, ...], mention: Mention | None) -> list[str]:
+    """Indicators sharing one name are told apart by the unit of the value."""
+    if len(codes) == 1:
+        return list(codes)
+    fam = _unit_family(mention.unit) if mention else ""
+    if fam:
+        same = [c for c in codes if _unit_family(doc.catalogue[c].unit) == fam]
+        if same:
+            return same
+    return list(codes)
+
+
+def _own_match(doc: Doc, s: int, e: int, exclude: list[tuple[int, int]]) -> list[Match]:
+    found = [m for m in doc.matcher.find(doc.ocr, s, e, doc.ocr_mode)
+             if not any(a <= m.start < b for a, b in exclude)]
+    return found
+
+
+def _leftover_words(doc: Doc, s: int, e: int, mention: Mention | None) -> int:
+    text = doc.ocr[s:e]
+    if mention:
+        text = doc.ocr[s:mention.start] + " " + doc.ocr[mention.end:e]
+    text = re.sub(r"\d+(?:[.,]\d+)*", " ", text)
+    text = _FILLER.sub(" ", text)
+    text = POP_RE.sub(" ", text)  # population words are scope, not a new concept
+    text = re.sub(r"\b(?:tuoi|tudi|loai kha|xuat sac|tot)\b", " ", text)
+    return len(re.findall(r"[a-z]{2,}", text))
+
+
+# ---------------------------------------------------------------- targets from one segment
+
+def _comparator(ind: Indicator | None, mention: Mention | None) -> str:
+    if mention is None:
+        return "qualitative"
+    if mention.is_range:
+        return "between"
+    if mention.cmp:
+        return mention.cmp
+    direction = ind.direction if ind else "higher_is_better"
+    return {"target_band": "eq", "lower_is_better": "le"}.get(direction, "ge")
+
+
+def _unit(ind: Indicator | None, mention: Mention) -> tuple[str, str]:
+    """(unit, note): the unit as written, completed from the catalogue when the plan
+    abbreviates it ("19,3 giường" for giường/vạn dân)."""
+    written = mention.unit
+    cat = ind.unit if ind else ""
+    if not written:
+        return cat, ""
+    if cat and cat != written and cat.startswith(written.split("/")[0]) and "/" in cat and "/" not in written:
+        return cat, ""
+    if cat == "‰" and written == "%":
+        return written, "đơn vị ghi là %, có lẽ là ‰ (phần nghìn) / unit written as %, probably ‰ (per mille)"
+    return written, ""
+
+
+def _resolve_ambiguous(doc: Doc, mention: Mention, siblings: list[Mention]) -> tuple[float, str]:
+    """Pick the reading of an ambiguous number that the document itself supports."""
+    num = mention.numbers[0] if mention.numbers else None
+    if num is None or num.ambiguity is None or num.alternative is None:
+        return mention.value, (f"số viết không rõ / ambiguous number: {num.ambiguity}" if num and num.ambiguity
+                               else "")
+    alt = num.alternative
+    others = [m.value for m in siblings if m is not mention and m.unit == mention.unit and m.value]
+    for i, a in enumerate(others):
+        for b in others[i + 1:]:
+            if abs(a + b - alt) <= 1e-6 * alt:
+                return alt, (f'"{num.text}" đọc là {alt:g} vì bằng tổng các phần ({a:g} + {b:g}); dấu phẩy là lỗi '
+                             f"đánh máy cho dấu chấm / read as {alt:g}: it equals the sum of its parts "
+                             f"({a:g} + {b:g}), the comma is a typo for the thousands dot")
+    if others and min(others) > 100 * mention.value:
+        return alt, (f'"{num.text}" đọc là {alt:g} (các chỉ tiêu cùng đơn vị đều cỡ hàng nghìn) / read as {alt:g}: '
+                     "every sibling figure in the same unit is in the thousands")
+    return mention.value, f"số viết không rõ / ambiguous number: {num.ambiguity}"
+
+
+def _targets_for_segment(doc: Doc, seg: Segment, own: list[Match], siblings: list[Mention],
+                         next_seg: Segment | None) -> tuple[list[PlanTarget], Match | None]:
+    text, ocr = doc.text, doc.ocr
+    mention = seg.mention
+    match = own[0] if own else None
+    inherited = False
+    if match is None and next_seg is not None and mention is not None:
+        # "96% gia đình và 100% tổ dân phố, cơ quan đạt chuẩn văn hóa": the predicate is shared
+        tail_start = next_seg.mention.end if next_seg.mention else next_seg.start
+        virtual = ocr[seg.start:seg.end] + " " + ocr[tail_start:next_seg.end]
+        cands = doc.matcher.find(virtual, 0, len(virtual), doc.ocr_mode)
+        cands = [c for c in cands if c.start < seg.end - seg.start < c.end]
+        if cands:
+            c = cands[0]
+            match = Match(c.codes, c.alias, seg.start, seg.end, c.matched, c.total, [], [])
+    if match is None and seg.subject is not None and (
+            seg.force_subject or _leftover_words(doc, seg.start, seg.end, mention) <= 3):
+        match = seg.subject
+        inherited = True
+    if mention is None:
+        folded = ocr[seg.start:seg.end]
+        if _EXCEED.search(folded) and match is not None:
+            comparator = "exceed_assigned"
+        elif match is not None:
+            comparator = "qualitative"
+        else:
+            return [], None
+        codes = _choose_codes(doc, match.codes, None)
+        ind = doc.catalogue[codes[0]]
+        value = None
+        unit = ""
+        if comparator == "qualitative" and ind.unit in _COUNT_UNITS and ind.direction == "higher_is_better" \
+                and re.search(r"\bxay dung\b", folded) and fold_chars(ind.unit) in folded:
+            comparator, value, unit = "ge", 1.0, ind.unit  # "Xây dựng Trường … đạt chuẩn": one named school
+        return [PlanTarget(indicator=c, comparator=comparator, value=value, unit=unit if value else "",
+                           text=text[seg.start:seg.end], start=seg.start, end=seg.end,
+                           indicator_label=match.alias) for c in codes], match
+    if mention.zero and match is not None:
+        ind0 = doc.catalogue[match.codes[0]]
+        if ind0.direction != "lower_is_better":
+            return _targets_for_segment(doc, Segment(seg.start, seg.end, None, seg.subject), own, siblings, None)
+    value, note = _resolve_ambiguous(doc, mention, siblings)
+    if match is None:
+        label = _label(doc, seg, mention)
+        unit = mention.unit
+        return [PlanTarget(indicator="unmapped", comparator=_comparator(None, mention), value=value,
+                           value_high=mention.value_high, unit=unit, text=text[seg.start:seg.end],
+                           start=seg.start, end=seg.end, indicator_label=label, note=note)], None
+    codes = _choose_codes(doc, match.codes, mention)
+    if inherited and len(codes) == 1 and _unit_family(mention.unit) == "pct" \
+            and _unit_family(doc.catalogue[codes[0]].unit) == "money" and codes[0] in doc.matcher.growth_of:
+        codes = [doc.matcher.growth_of[codes[0]]]  # "…đạt 4.549 tỷ đồng, tăng 3,32%"
+    alias_tokens = [] if inherited else match.token_spans
+    alias_end = None if inherited else match.end
+    scope_span = seg.scope_span or find_scope(text, ocr, (seg.start, seg.end), (mention.start, mention.end),
+                                              alias_tokens, match.gaps if not inherited else [],
+                                              not inherited, alias_end, doc.ocr_mode)
+    subjects = [] if inherited else coordinated_subjects(ocr, match.token_spans)
+    out = []
+    for code in codes:
+        ind = doc.catalogue[code]
+        unit, unit_note = _unit(ind, mention)
+        if mention.zero:
+            unit = ind.unit
+        base = dict(indicator=code, comparator=_comparator(ind, mention), value=value,
+                    value_high=mention.value_high, unit=unit, indicator_label=match.alias,
+                    note="; ".join(n for n in (note, unit_note) if n))
+        if subjects:
+            for i, (a, b) in enumerate(subjects):
+                start = seg.start if i == 0 else a
+                out.append(PlanTarget(**base, scope=text[a:b], text=text[start:seg.end], start=start, end=seg.end))
+        else:
+            scope = scope_span.text(text, doc.ocr_mode) if scope_span else ""
+            out.append(PlanTarget(**base, scope=scope, text=text[seg.start:seg.end], start=seg.start, end=seg.end))
+    return out, match
+
+
+def _label(doc: Doc, seg: Segment, mention: Mention) -> str:
+    raw = doc.text[seg.start:mention.start].strip(" :-–+") or doc.text[seg.start:seg.end]
+    return re.sub(r"\s+", " ", raw)[:120]
+
+
+# ---------------------------------------------------------------- clause processing
+
+def _clause_targets(doc: Doc, start: int, end: int, subject: Match | None, siblings: list[Mention],
+                    force_subject: bool = False) -> tuple[list[PlanTarget], Match | None]:
+    text, plain, ocr = doc.text, doc.plain, doc.ocr
+    parens = _parens(text, start, end)
+    excluded: list[tuple[int, int]] = []
+    sub_clauses: list[tuple[int, int, str]] = []   # (start, end, kind) kind: sublist / qualified
+    clause_scope = None
+    value_paren: Mention | None = None
+    for ps, pe in parens:
+        inner_s, inner_e = _trim(text, ps + 1, pe - (1 if text[pe - 1] == ")" else 0))
+        ms = find_mentions(plain, inner_s, inner_e, ocr)
+        inner_ocr = ocr[inner_s:inner_e]
+        if _QUALIFIER_PAREN.match(inner_ocr):
+            if ms:
+                sub_clauses.append((inner_s, inner_e, "qualified"))
+            else:
+                clause_scope = ScopeText(*_trim(text, inner_s + len(re.match(r"^\W*(?:neu\s+)?", inner_ocr).group()),
+                                                inner_e))
+            excluded.append((ps, pe))
+        elif ms and len(ms) == 1 and not re.search(r"[a-z]{3,}", re.sub(r"\b(?:khoang|tieu chi|xa)\b", "",
+                                                                          ocr[inner_s:ms[0].start] + ocr[ms[0].end:inner_e])):
+            value_paren = ms[0]            # "(12,11 tiêu chí/xã)"
+        elif ms:
+            head = _SUBLIST_HEAD.match(ocr[inner_s:inner_e])
+            sub_clauses.append((inner_s + (head.end() if head else 0), inner_e, "sublist"))
+            excluded.append((ps, pe))
+        else:
+            excluded.append((ps, pe))      # a note: "(giá hiện hành)", "(Dương Tơ, Hàm Ninh)"
+    mentions = [m for m in find_mentions(plain, start, end, ocr) if not _inside(m.start, excluded)]
+    own_all = _own_match(doc, start, end, [(a, b) for a, b in excluded])
+    # numbers that are words of an indicator's own name ("dưới 10 tiêu chí") are not values
+    name_tokens = [t for m in own_all for t in m.token_spans if m.quality == 1]
+    mentions = [m for m in mentions if m.zero or not any(a <= m.start < b for a, b in name_tokens)]
+    if value_paren and not any(m.start == value_paren.start for m in mentions):
+        mentions = [m for m in mentions if not _inside(m.start, [(value_paren.start, value_paren.end)])]
+        if not [m for m in mentions if not m.zero]:
+            mentions = [value_paren]
+    targets: list[PlanTarget] = []
+    last_subject = subject
+    if not mentions and any(kind == "sublist" for _, _, kind in sub_clauses):
+        pieces = []      # "Tỷ lệ huy động học sinh trong độ tuổi (Nhà trẻ 66%, …)": a header
+        last_subject = (own_all or [subject])[0]
+    elif not mentions:
+        pieces = _qualitative_pieces(doc, start, end, excluded)
+    else:
+        pieces = _split_between(doc, start, end, mentions) if len(mentions) > 1 else [(start, end)]
+    segs: list[Segment] = []
+    for i, (a, b) in enumerate(pieces):
+        ms = [m for m in mentions if a <= m.start < b] if mentions else []
+        segs.append(Segment(a, b, ms[0] if ms else None,
+                            scope_span=clause_scope if clause_scope and i == 0 else None,
+                            force_subject=force_subject))
+    for i, seg in enumerate(segs):
+        seg.subject = last_subject
+        own = _own_match(doc, seg.start, seg.end, excluded)
+        if seg.mention is not None:
+            own = [m for m in own if not (m.start <= seg.mention.start < m.end and not seg.mention.zero
+                                          and any(a <= seg.mention.start < b for a, b in m.token_spans))] or own
+        new, used = _targets_for_segment(doc, seg, own, siblings or mentions,
+                                         segs[i + 1] if i + 1 < len(segs) else None)
+        # "100% chỉ tiêu tuyển quân và huấn luyện dân quân": two names share one value
+        if seg.mention is not None and len(own) > 1 and new and used is own[0]:
+            second = next((m for m in own[1:] if m.start >= own[0].end and set(m.codes).isdisjoint(own[0].codes)
+                           and re.match(r"\s*va\s+$", ocr[own[0].end:m.start])), None)
+            if second is not None:
+                extra, _ = _targets_for_segment(doc, Segment(second.start, seg.end, seg.mention), [second],
+                                                siblings or mentions, None)
+                for t in extra:
+                    t.text, t.start, t.end = text[second.start:seg.end], second.start, seg.end
+                targets += new
+                new = extra
+        targets += new
+        if used is not None:
+            last_subject = used
+    for s_start, s_end, kind in sub_clauses:
+        for a, b in split_clauses_commas(doc, s_start, s_end):
+            sub_targets, _ = _clause_targets(doc, a, b, last_subject, siblings, force_subject=kind == "qualified")
+            if kind == "qualified":
+                q = re.match(r"^\W*(?:neu\s+)?", ocr[a:b])
+                qs = a + (q.end() if q else 0)
+                ve = re.search(r"\s+(?:la|dat|khoang)\s+\d|\s+\d", ocr[qs:b])
+                for t in sub_targets:
+                    t.scope = text[qs:qs + ve.start()] if ve else t.scope
+            targets += sub_targets
+    return targets, last_subject
+
+
+def split_clauses_commas(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """Items of a parenthesised sub-list: split at ";" first, then between values."""
+    out = []
+    for a, b in split_clauses(doc.text, start, end):
+        out.append((a, b))
+    return out
+
+
+def _qualitative_pieces(doc: Doc, start: int, end: int, excluded) -> list[tuple[int, int]]:
+    """"Giữ vững ổn định chính trị…, hạn chế thấp nhất các tệ nạn xã hội": two targets when
+    each side of a comma names a different indicator."""
+    ocr = doc.ocr
+    for m in re.finditer(r",\s+", ocr[start:end]):
+        cut = start + m.start()
+        left = _own_match(doc, start, cut, excluded)
+        right = _own_match(doc, cut + len(m.group()), end, excluded)
+        if left and right and set(left[0].codes).isdisjoint(right[0].codes) \
+                and left[0].quality == 1 and right[0].quality == 1 and right[0].matched >= 3:
+            return [(start, cut), _trim(doc.text, cut + len(m.group()), end)]
+    return [(start, end)]
+
+
+# ---------------------------------------------------------------- public API
+
+def extract_text(text: str, plan_key: str = "plan", source_file: str = "",
+                 catalogue: dict[str, Indicator] | None = None, sha256: str = "") -> ExtractedPlan:
+    """Every target of a plan given as text. Never raises on odd text; see extract_document."""
+    text = nfc(text)
+    catalogue = catalogue or default_catalogue()
+    doc = Doc(text, fold_chars(text), ocr_fold_chars(text), diacritic_ratio(text) < 0.15,
+              _matcher(catalogue), catalogue)
+    items, sectioned = target_items(text, doc.ocr)
+    targets: list[PlanTarget] = []
+    for para in items:
+        if para.marked and (para.kind == "heading" or para.children):
+            continue
+        subject = None
+        siblings = find_mentions(doc.plain, para.body_start, para.end, doc.ocr)
+        for a, b in split_clauses(text, para.body_start, para.end):
+            if not sectioned and not find_mentions(doc.plain, a, b, doc.ocr):
+                continue  # outside a target section only figures count (press articles)
+            new, subject = _clause_targets(doc, a, b, subject, siblings)
+            if not sectioned:
+                new = [t for t in new if t.indicator != "unmapped" and t.value is not None]
+            targets += new
+    plan = ExtractedPlan(plan_key=plan_key, source_file=source_file, sha256=sha256, text=text,
+                         locality=detect_locality(text), year=detect_year(text), title=detect_title(text),
+                         targets=_dedupe(targets), notes=doc.notes)
+    if not sectioned:
+        plan.notes.append("Không thấy mục chỉ tiêu; chỉ lấy các câu có số liệu / no target section found; "
+                          "only sentences with figures were read")
+    return plan
+
+
+def _dedupe(targets: list[PlanTarget]) -> list[PlanTarget]:
+    seen, out = set(), []
+    for t in targets:
+        key = (t.indicator, t.scope, t.comparator, t.value, t.value_high, t.start)
+        if key not in seen:
+            seen.add(key)
+            out.append(t)
+    return out
+
+
+_MATCHERS: dict[int, CatalogueMatcher] = {}
+
+
+def _matcher(catalogue: dict[str, Indicator]) -> CatalogueMatcher:
+    key = id(catalogue)
+    if key not in _MATCHERS:
+        _MATCHERS[key] = CatalogueMatcher(catalogue)
+    return _MATCHERS[key]
+
+
+def extract_document(data: bytes, filename: str, catalogue: dict[str, Indicator] | None = None) -> ExtractedPlan:
+    """Read .txt/.docx/.pdf bytes and extract. Raises UserError for an unreadable file, a file
+    that is not a plan, or a plan with no targets."""
+    text = read_document(data, filename)
+    stem = Path(filename).stem
+    plan = extract_text(text, plan_key=stem, source_file=Path(filename).name, catalogue=catalogue,
+                        sha256=hashlib.sha256(data).hexdigest())
+    if not plan.targets:
+        if not re.search(r"\b(?:ke hoach|nghi quyet|chi tieu|muc tieu|ke hoach)\b", fold_chars(text[:5000])):
+            raise UserError("not-a-plan", f"Tệp {filename} không giống một kế hoạch hay nghị quyết (không thấy "
+                            "“kế hoạch”, “nghị quyết”, “chỉ tiêu”).",
+                            f"{filename} does not look like a plan or resolution (no “kế hoạch”, “nghị quyết”, "
+                            "“chỉ tiêu”).")
+        raise UserError("no-targets", f"Không tìm thấy chỉ tiêu nào trong {filename}.",
+                        f"No targets found in {filename}.")
+    return plan
+
+
+def extract_file(path: str | Path, catalogue: dict[str, Indicator] | None = None) -> ExtractedPlan:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise UserError("unreadable-file", f"Không mở được tệp {p}: {exc.strerror}.",
+                        f"Cannot open {p}: {exc.strerror}.") from None
+    return extract_document(data, p.name, catalogue)

@@ -1,0 +1,152 @@
+"""Which locality and year a plan is for, read from the document itself.
+
+Candidates are "<type word> <Capitalised Name>" phrases ("phường Quyết Thắng", OCR
+"Phwong Nguyén Nghiém", "TP. Quảng Ngãi"), weighted by where they stand: the letterhead
+and the title count most, then "Ủy ban nhân dân …" and "trên địa bàn …". The title's own
+"của huyện", "của thành phố" tells the level. The winner is resolved against the
+administrative-unit registry (chitieu.units), which restores diacritics and settles
+shared names from the document's context — or reports the candidates when it cannot.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from chitieu.model import Locality
+from chitieu.textnorm import ocr_fold_chars
+
+_TYPES = {
+    "tinh": ("Tỉnh", "province"), "thanh pho": ("Thành phố", None), "tp": ("Thành phố", None),
+    "huyen": ("Huyện", "district"), "thi xa": ("Thị xã", "district"), "quan": ("Quận", "district"),
+    "xa": ("Xã", "commune"), "phuong": ("Phường", "commune"), "thi tran": ("Thị trấn", "commune"),
+    "dac khu": ("Đặc khu", "commune"),
+}
+_TYPE_RE = r"(tinh|thanh pho|tp|huyen|thi xa|quan|xa|phuong|phwong|phudng|phuang|thi tran|dac khu)"
+_CAND = re.compile(r"\b" + _TYPE_RE + r"\.?\s+(?=[A-ZĐÀ-Ỹa-z])")
+_NAME_WORD = re.compile(r"[A-ZĐÀ-Ỹ][\wÀ-ỹ'’]*")
+_TITLE = re.compile(r"^\s*\**\s*(?:ke hoach|nghi quyet|quyet dinh|bao cao|chuong trinh)\b", re.M)
+_YEAR_AFTER_NAM = re.compile(r"\bn[a-z]{1,2}m\s+(20\d\d|19\d\d)\b")
+
+
+def _norm_type(word: str) -> str:
+    return "phuong" if word.startswith("ph") and word != "pho" else word
+
+
+def _title_span(text: str, folded: str) -> tuple[int, int]:
+    m = _TITLE.search(folded, 0, min(len(folded), 4000))
+    if not m:
+        return 0, min(len(text), 600)
+    end = folded.find("\n\n", m.end() + 5)
+    end = end if end != -1 and end - m.end() < 900 else m.end() + 600
+    nxt = folded.find("\n\n", end + 2)
+    if nxt != -1 and nxt - end < 400 and not re.match(r"\s*(?:thuc hien|can cu|i\.)", folded[end:]):
+        end = nxt  # the title often wraps onto a second paragraph
+    return m.start(), end
+
+
+def detect_year(text: str) -> int | None:
+    """The plan year: "năm YYYY" in the title, else in the date line, else the commonest year."""
+    folded = ocr_fold_chars(text)
+    ts, te = _title_span(text, folded)
+    m = _YEAR_AFTER_NAM.search(folded, ts, te)
+    if m:
+        return int(m.group(1))
+    m = _YEAR_AFTER_NAM.search(folded, 0, min(len(folded), 1500))
+    if m:
+        return int(m.group(1))
+    years = re.findall(r"\b(20[0-4]\d)\b", folded[:6000])
+    if years:
+        counts = defaultdict(int)
+        for y in years:
+            counts[y] += 1
+        return int(max(counts, key=counts.get))
+    return None
+
+
+def detect_title(text: str) -> str:
+    folded = ocr_fold_chars(text)
+    ts, te = _title_span(text, folded)
+    return re.sub(r"[\s*]+", " ", text[ts:te]).strip()[:300]
+
+
+def _candidates(text: str, folded: str) -> tuple[dict[tuple[str, str], float], str | None]:
+    ts, te = _title_span(text, folded)
+    head_end = min(len(text), 400)
+    scores: dict[tuple[str, str], float] = defaultdict(float)
+    level_hint = None
+    m = re.search(r"\b(?:cua|tren dia ban)\s+" + _TYPE_RE + r"\b", folded[ts:te])
+    if m:
+        level_hint = _TYPES.get(_norm_type(m.group(1)), (None, None))[1]
+    for m in _CAND.finditer(folded, 0, min(len(folded), 20000)):
+        words = []
+        pos = m.end()
+        for w in _NAME_WORD.finditer(text, pos, min(len(text), pos + 60)):
+            if w.start() != pos:
+                break
+            words.append(w.group())
+            pos = w.end()
+            if pos < len(text) and text[pos] == " ":
+                pos += 1
+            if len(words) == 4:
+                break
+        if not words:
+            continue
+        t = _norm_type(m.group(1))
+        name = " ".join(words).rstrip(",.")
+        if name.isupper():
+            name = name.title()
+        weight = 1.0
+        if m.start() < head_end:
+            weight = 4.0
+        elif ts <= m.start() < te:
+            weight = 4.0
+        before = folded[max(0, m.start() - 25):m.start()]
+        if re.search(r"(uy ban nhan dan|ubnd|tren dia ban|hdnd)\s*$", before):
+            weight += 1.5
+        if re.search(r"(kien toan|sap nhap|thuoc|cua)\s*$", before) and weight < 4:
+            weight -= 0.5
+        scores[(t, name)] += weight
+    return scores, level_hint
+
+
+def detect_locality(text: str, year: int | None = None) -> Locality:
+    folded = ocr_fold_chars(text)
+    year = year or detect_year(text)
+    scores, level_hint = _candidates(text, folded)
+    if not scores:
+        return Locality(note="không tìm thấy tên địa phương / no locality name found")
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    if level_hint:
+        hinted = [kv for kv in ranked if _TYPES[kv[0][0]][1] in (level_hint, None)]
+        ranked = hinted + [kv for kv in ranked if kv not in hinted]
+    try:
+        from chitieu.units import resolve_locality
+    except ImportError:  # registry not shipped: keep the name as written
+        resolve_locality = None
+    tried = []
+    for (t, name), _score in ranked[:6]:
+        type_vi, level = _TYPES[t]
+        written = f"{type_vi} {name}"
+        if t in ("thanh pho", "tp") and level_hint in ("district", "province"):
+            level = level_hint
+        if resolve_locality is None:
+            return Locality(name=written, level=level or "")
+        res = resolve_locality(written, level=level, context=text, year=year)
+        tried.append((written, res))
+        if res.status == "resolved":
+            u = res.unit
+            return Locality(name=u.name, level=u.level, province=_bare_province(u.province_name),
+                            scheme=u.scheme, code=u.code, note=res.reason)
+        if res.status == "ambiguous":
+            cands = [(c.scheme, c.code, c.name, c.parent_name) for c in res.candidates]
+            return Locality(name=res.candidates[0].name, level=res.candidates[0].level,
+                            province=_bare_province(res.candidates[0].province_name), candidates=cands,
+                            note="tên trùng, cần chọn / shared name, choose: " + res.reason)
+    (t, name), _ = ranked[0]
+    type_vi, level = _TYPES[t]
+    return Locality(name=f"{type_vi} {name}", level=level or level_hint or "",
+                    note="không có trong danh mục đơn vị hành chính / not in the unit registry")
+
+
+def _bare_province(name: str) -> str:
+    return re.sub(r"^(Tỉnh|Thành phố)\s+", "", name or "")
