@@ -30,9 +30,9 @@ if not inds or len(locs) < 2 or sel.empty:
     st.stop()
 
 for code, part in sel.groupby("indicator"):  # comparability: same unit, scope, way of setting, period
-    problems = [t(k, lang, v=", ".join(sorted(map(str, set(part[c].fillna("–")))))) for k, c in
+    problems = [t(k, lang, v=", ".join(sorted(map(str, set(part[c].dropna()))))) for k, c in
                 (("diff_unit", "unit"), ("diff_scope", "scope"), ("diff_comparator", "comparator"),
-                 ("diff_period", "actual_period")) if part[c].fillna("–").nunique() > 1]
+                 ("diff_period", "actual_period")) if part[c].dropna().nunique() > 1]
     if problems:
         st.warning(t("not_comparable", lang, name=names[code], why="; ".join(problems)), icon=":material/warning:")
 

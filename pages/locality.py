@@ -30,6 +30,8 @@ if rows.empty:
     common.empty_state(t("no_targets_locality", lang, name=name, year=year))
     st.stop()
 
+st.caption(t("locality_caption", lang, name=names[key], year=year, period=common.period_label(period, lang),
+             n=len(rows)))
 st.plotly_chart(charts.bullet_chart(rows, t("bullet_title", lang, name=name, year=year), lang), key="bullet")
 
 st.subheader(t("details", lang))

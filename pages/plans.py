@@ -58,7 +58,7 @@ if up is not None:
             saved = dataclasses.replace(plan, targets=kept, year=int(year), locality=locality)
             save_plan(common.con(), saved, actor=common.actor())
             common.after_write()
-            st.success(t("saved_plan", lang, key=plan.plan_key, n=len(kept)), icon=":material/check:")
+            st.success(t("saved_plan", lang, plan=plan.plan_key, n=len(kept)), icon=":material/check:")
 
 st.subheader(t("stored_plans", lang))
 plans = common.read("plans")

@@ -43,6 +43,8 @@ def _demo_plan(loc: Locality, year: int, k: int) -> ExtractedPlan:
     targets, text = [], f"KẾ HOẠCH phát triển kinh tế - xã hội năm {year} của {loc.name}\n"
     for code, cmp_, v, vh, unit, _ in DEMO_TARGETS:
         value = v * (1 + 0.02 * (year - 2022)) if code not in ("poverty_rate",) else v
+        if loc.code == "BTO" and code == "tourist_arrivals":  # not comparable: another unit
+            value, unit = value / 1000, "nghìn lượt"
         sentence = f"- Chỉ tiêu {code.replace('_', ' ')} đạt {value:g} {unit}."
         start = len(text)
         text += sentence + "\n"
@@ -60,8 +62,9 @@ def make_demo_db(path: Path) -> Path:
         for k, loc in enumerate(DEMO_LOCALITIES):
             save_plan(con, _demo_plan(loc, year, k), actor="test")
     cur = con.cursor()
-    cur.execute("INSERT INTO uploads (upload_id, file_name, sha256, uploader, rows_accepted, rows_rejected, sample) "
-                "VALUES (1, 'demo.xlsx', 'x', 'test', 0, 0, TRUE)")
+    upload_id = cur.execute(
+        "INSERT INTO uploads (file_name, sha256, uploader, rows_accepted, rows_rejected, sample) "
+        "VALUES ('demo.xlsx', 'x', 'test', 0, 0, TRUE) RETURNING upload_id").fetchone()[0]
     n = 0
     for year in DEMO_YEARS:
         for code, _, v, _, unit, actuals in DEMO_TARGETS:
@@ -75,13 +78,13 @@ def make_demo_db(path: Path) -> Path:
                     n += 1
                     cur.execute(
                         "INSERT INTO actuals (upload_id, locality_scheme, locality_code, indicator, scope, year, "
-                        "period, value, unit, standing, source, illustrative) VALUES (1, ?, ?, ?, '', ?, ?, ?, ?, ?, "
-                        "'demo', ?)", [loc.scheme, loc.code, code, year, period, value, unit, standing,
+                        "period, value, unit, standing, source, illustrative) VALUES (?, ?, ?, ?, '', ?, ?, ?, ?, ?, "
+                        "'demo', ?)", [upload_id, loc.scheme, loc.code, code, year, period, value, unit, standing,
                                        code == "forest_cover"])
     # A conflict: two different FY figures for the same key, both active (as in the real sample).
     cur.execute("INSERT INTO actuals (upload_id, locality_scheme, locality_code, indicator, scope, year, period, "
-                "value, unit, standing, source) VALUES (1, 'test', 'PQC', 'tourist_arrivals', '', 2022, 'FY', "
-                "5009870, 'lượt', 'official', 'demo table')")
+                "value, unit, standing, source) VALUES (?, 'test', 'PQC', 'tourist_arrivals', '', 2022, 'FY', "
+                "5009870, 'lượt', 'official', 'demo table')", [upload_id])
     cur.close()
     close_db(path)
     return path
@@ -109,3 +112,25 @@ def bundled_db(tmp_path_factory) -> Path:
     build_database(path)
     close_db(path)
     return path
+
+
+def fill_template(data: bytes, values: dict[str, object], period: str = "Cả năm",
+                  standing: str = "Chính thức") -> bytes:
+    """Fill the downloaded actuals template like an analyst: for each row whose indicator code is in
+    `values`, choose the period, type the value and the standing. Returns the new .xlsx bytes."""
+    import io
+
+    import openpyxl
+    from loaders.excel_template import COLUMNS, DATA_SHEET, HEADER_ROW
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    ws = wb[DATA_SHEET]
+    col = {name: i for i, (name, _, _) in enumerate(COLUMNS, start=1)}
+    for r in range(HEADER_ROW + 1, ws.max_row + 1):
+        code = ws.cell(r, col["Mã chỉ tiêu"]).value
+        if code in values:
+            ws.cell(r, col["Kỳ báo cáo"], period)
+            ws.cell(r, col["Số thực hiện"], values[code])
+            ws.cell(r, col["Tình trạng số liệu"], standing)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -52,6 +52,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                    "find any locality on the Locality page."),
     # Locality
     "locality": ("Địa phương", "Locality"),
+    "locality_caption": ("{name} · năm {year}, tính đến kỳ {period} · {n} chỉ tiêu",
+                         "{name} · {year}, as of {period} · {n} targets"),
     "search_locality": ("Tìm địa phương", "Search locality"),
     "no_targets_locality": ("{name} chưa có chỉ tiêu nào trong năm {year}.", "{name} has no target for {year}."),
     "bullet_title": ("{name} — mức hoàn thành so với chỉ tiêu năm {year} (%; 100% = đúng chỉ tiêu)",
@@ -111,7 +113,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "override_year": ("Năm kế hoạch", "Plan year"),
     "keep": ("Giữ", "Keep"),
     "save_plan": ("Lưu kế hoạch", "Save plan"),
-    "saved_plan": ("Đã lưu kế hoạch {key}: {n} chỉ tiêu.", "Plan {key} saved: {n} targets."),
+    "saved_plan": ("Đã lưu kế hoạch {plan}: {n} chỉ tiêu.", "Plan {plan} saved: {n} targets."),
     "stored_plans": ("Các kế hoạch đã lưu", "Stored plans"),
     "catalogue": ("Danh mục chỉ tiêu", "Indicator catalogue"),
     "no_plans": ("Chưa có kế hoạch nào. Tải một tệp lên ở trên.", "No plan yet. Upload a file above."),
