@@ -1,0 +1,173 @@
+"""Benchmark at national scale: build time, database size, main queries, pages, peak memory.
+
+    python scripts/bench_national.py --db /tmp/national.duckdb            # build (if missing) and measure
+    python scripts/bench_national.py --db /tmp/national.duckdb --rebuild  # build afresh first
+    python scripts/bench_national.py --db /tmp/national.duckdb --no-pages # queries only
+
+Builds the synthetic dataset with `python -m loaders synth --scale national` in a child
+process (its time and peak memory are the build figures), then, in this process, times the
+store's main read queries and every page of the dashboard with streamlit.testing's AppTest
+against that file (CHITIEU_DB). Goals: every page under 500 ms server-side, the whole app
+under 2 GB resident. Peak memory is resource.getrusage's ru_maxrss.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PAGE_GOAL_MS, MEMORY_GOAL_MB = 500, 2048
+
+
+def _mb(kbytes: int) -> float:
+    return kbytes / 1024  # ru_maxrss is in KiB on Linux
+
+
+def build(db: Path) -> tuple[float, float]:
+    """Run the synth command in a child; returns (seconds, child's peak MiB)."""
+    argv = ["--scale", "national", "--db", str(db), "--replace"]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "loaders", "synth", *argv], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    if proc.returncode != 0 and "ModuleNotFoundError" in proc.stderr:
+        # The CLI frame imports every command module; while one of them is still being
+        # written, run the synth command module on its own (same code path).
+        print("  (python -m loaders could not import every command; running loaders.commands.synth directly)")
+        snippet = ("import argparse, sys\nfrom loaders.commands import synth\n"
+                   "p = argparse.ArgumentParser(); synth.register(p.add_subparsers())\n"
+                   "a = p.parse_args(['synth'] + sys.argv[1:]); sys.exit(a.func(a))")
+        t0 = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-c", snippet, *argv], cwd=ROOT, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - t0
+    if proc.returncode != 0:
+        sys.exit(f"build failed:\n{proc.stdout}\n{proc.stderr}")
+    print("  " + proc.stdout.strip().replace("\n", "\n  "))
+    return seconds, _mb(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+
+
+def time_ms(fn, repeat: int = 3) -> tuple[float, int]:
+    fn()  # warm: the first call pays for DuckDB's caches, not what a user waits for twice
+    runs, n = [], 0
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        runs.append((time.perf_counter() - t0) * 1000)
+        n = len(out) if hasattr(out, "__len__") else 0
+    return statistics.median(runs), n
+
+
+def queries(db: Path) -> list[tuple[str, float, int]]:
+    from chitieu import units
+    from chitieu.store import open_db, reads
+    from chitieu.store import units as unit_store
+
+    con = open_db(db, read_only=True)
+    year = reads.plan_years(con)[0]
+    province, commune = ("gso_2025", "51"), ("gso_2025", "21484")
+    cases = [
+        ("plan_years", lambda: reads.plan_years(con)),
+        (f"localities({year}) — every locality", lambda: reads.localities(con, year)),
+        ("indicators_in_use", lambda: reads.indicators_in_use(con)),
+        ("data_counts", lambda: reads.data_counts(con)),
+        ("status_table(one province, H1)", lambda: reads.status_table(con, year, "H1", province)),
+        ("status_table(one commune, H1)", lambda: reads.status_table(con, year, "H1", commune)),
+        ("target_rows(one indicator, whole country, H1)",
+         lambda: reads.target_rows(con, year, 6, indicator="economic_growth")),
+        ("status_table(one indicator, whole country, H1)",
+         lambda: reads.status_table(con, year, "H1", indicator="economic_growth")),
+        ("target_rows(whole country, H1) — no filter", lambda: reads.target_rows(con, year, 6)),
+        ("units: search_units('ba tơ')", lambda: unit_store.search_units(con, "ba tơ")),
+        ("units: children_of(province 51)", lambda: unit_store.children_of(con, *province)),
+        ("units: predecessors_of(Đặc khu Phú Quốc)", lambda: unit_store.predecessors_of(con, "gso_2025", "31078")),
+        ("units: resolve_locality (registry in memory)",
+         lambda: [units.resolve_locality("phường Quyết Thắng", province="Sơn La", year=2022)]),
+    ]
+    return [(label, *time_ms(fn)) for label, fn in cases]
+
+
+def pages(db: Path) -> list[tuple[str, float, float, str]]:
+    """(page, first run ms, second run ms, problem) for every page of dashboard.py."""
+    import logging
+
+    from streamlit.testing.v1 import AppTest
+
+    # Page errors are reported in the table below; Streamlit's own traceback logging would bury it.
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith("streamlit"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+    os.environ["CHITIEU_DB"] = str(db)
+    os.chdir(ROOT)
+    page_files = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+    out = []
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    t0 = time.perf_counter()
+    at.run()
+    out.append(("dashboard.py (default page, cold start)", (time.perf_counter() - t0) * 1000, float("nan"),
+                "; ".join(str(e.value)[:80] for e in at.exception)))
+    for page in page_files:
+        times, problem = [], ""
+        for _ in range(2):
+            try:
+                at.switch_page(page)
+                t0 = time.perf_counter()
+                at.run()
+                times.append((time.perf_counter() - t0) * 1000)
+                if at.exception:
+                    problem = "; ".join(str(e.value)[:80] for e in at.exception)
+            except ValueError as exc:  # not in st.navigation (e.g. a page shown to admins only)
+                times.append(float("nan"))
+                problem = "not in the navigation for this user" if "navigation page" in str(exc) else str(exc)[:80]
+            except Exception as exc:  # a page that cannot run is reported, not fatal
+                times.append(float("nan"))
+                problem = f"{type(exc).__name__}: {str(exc)[:80]}"
+        out.append((page, *times, problem))
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--db", required=True, help="synthetic database file (built if missing)")
+    ap.add_argument("--rebuild", action="store_true", help="build the file afresh first")
+    ap.add_argument("--no-pages", action="store_true", help="time the queries only")
+    args = ap.parse_args()
+    db = Path(args.db).resolve()
+
+    print("== build")
+    if args.rebuild or not db.exists():
+        seconds, child_mb = build(db)
+        print(f"  build time {seconds:.1f} s, build peak memory {child_mb:.0f} MiB")
+    else:
+        print("  (existing file kept; use --rebuild to time the build)")
+    size = db.stat().st_size + sum(p.stat().st_size for p in db.parent.glob(db.name + ".wal"))
+    print(f"  database size {size / 2**20:.0f} MiB")
+
+    print("== main queries (median of 3 after one warm-up)")
+    for label, ms, n in queries(db):
+        print(f"  {ms:9.1f} ms  {n:>8} rows  {label}")
+
+    if args.no_pages:
+        print("== pages: skipped (--no-pages)")
+    elif not list((ROOT / "pages").glob("*.py")) or not (ROOT / "dashboard.py").exists():
+        print("== pages: not ready (no dashboard.py or pages/); query timings only")
+    else:
+        print(f"== pages (AppTest, server-side; goal < {PAGE_GOAL_MS} ms)")
+        for page, first, second, problem in pages(db):
+            flag = "" if problem else ("  OVER GOAL" if min(first, second if second == second else first) > PAGE_GOAL_MS else "")
+            print(f"  {first:9.0f} ms first, {second:7.0f} ms again  {page}{flag}{'  ERROR: ' + problem if problem else ''}")
+
+    peak = _mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    print(f"== peak memory of this process (queries + app): {peak:.0f} MiB (goal < {MEMORY_GOAL_MB} MiB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
