@@ -74,10 +74,17 @@ def set_password(con, username: str, password_hash: str, actor: str | None = Non
         record(cur, actor, "user.password", "user", username, None, {"password": "changed"})
 
 
+_UPDATES = {  # fixed statements: no SQL is ever built from a caller's text
+    "disabled": ("SELECT disabled FROM users WHERE username = ?", "UPDATE users SET disabled = ? WHERE username = ?"),
+    "role": ("SELECT role FROM users WHERE username = ?", "UPDATE users SET role = ? WHERE username = ?"),
+}
+
+
 def _update(con, username: str, action: str, column: str, value, actor: str | None) -> None:
+    select, update = _UPDATES[column]
     with transaction(con) as cur:
-        before = cur.execute(f"SELECT {column} FROM users WHERE username = ?", [username]).fetchone()
-        cur.execute(f"UPDATE users SET {column} = ? WHERE username = ?", [value, username])
+        before = cur.execute(select, [username]).fetchone()
+        cur.execute(update, [value, username])
         record(cur, actor, action, "user", username, {column: before[0] if before else None}, {column: value})
 
 
