@@ -25,7 +25,8 @@ from loaders.locality import detect_locality, detect_title, detect_year
 from loaders.matching import CatalogueMatcher, Match
 from loaders.scope import POP_RE, ScopeText, coordinated_subjects, find_scope
 from loaders.structure import target_items
-from loaders.values import Mention, find_mentions
+from loaders.tables import TableLayout, find_tables
+from loaders.values import PAST_CUES, Mention, _unit_at, find_mentions
 
 EXTRACTOR_VERSION = "extractor-1"
 _EXCEED = re.compile(r"\b(?:dat va vuot|vuot muc|vuot)\s+(?:muc\s+)?chi tieu\b|\bdat chi tieu\b[a-z ,]{0,40}\bgiao\b"
@@ -36,6 +37,7 @@ _TARGET_VERBS = re.compile(r"^\W*(?:phan dau|phen dau|giu vung|dam bao|bao dam|h
                            r"duy tri|nang cao|xay dung|thuc hien|tiep tuc|giam|tang)\b")
 _FILLER = re.compile(r"\b(?:dat|la|co|tang|giam|chiem|khoang|tren|duoi|tro len|tro xuong|trong do|va|tu|"
                      r"doi voi|so voi|con|len|muc|it nhat|toi thieu|toi da|khong qua|hon|so|cac|cua|cho)\b")
+_PAST_CLAUSE = re.compile(r"\W*(?:trong\s+)?(?:nam qua|nam truoc|ket qua|nam (\d{4}))\b")
 _COUNT_UNITS = {"hộ", "xã", "đơn vị", "vụ", "trường", "người", "lao động", "con", "tuyến", "đảng viên"}
 
 
@@ -241,6 +243,8 @@ def _targets_for_segment(doc: Doc, seg: Segment, own: list[Match], siblings: lis
         inherited = True
     if mention is None:
         folded = ocr[seg.start:seg.end]
+        if PAST_CUES.search(folded + " "):
+            return [], None  # "tăng trưởng ước đạt 7,2%": a result whose figure was set aside
         if _EXCEED.search(folded) and match is not None:
             comparator = "exceed_assigned"
         elif match is not None:
@@ -413,6 +417,50 @@ def _qualitative_pieces(doc: Doc, start: int, end: int, excluded) -> list[tuple[
     return [(start, end)]
 
 
+# ---------------------------------------------------------------- tables
+
+def _table_targets(doc: Doc, layout: TableLayout) -> list[PlanTarget]:
+    """One target per table row: the name cell gives the indicator, the plan cell the value."""
+    out = []
+    for row in layout.rows:
+        if len(row.cells) <= max(layout.name_col, layout.plan_col):
+            continue
+        nc, pc = row.cells[layout.name_col], row.cells[layout.plan_col]
+        if nc.end <= nc.start or pc.end <= pc.start:
+            continue
+        ms = find_mentions(doc.plain, pc.start, pc.end, doc.ocr)
+        own = _own_match(doc, nc.start, nc.end, [])
+        match = own[0] if own else None
+        text = doc.text[row.start:row.end]
+        if not ms:
+            if match and re.search(r"[a-z]{3,}", doc.ocr[pc.start:pc.end]):
+                comparator = "exceed_assigned" if _EXCEED.search(doc.ocr[pc.start:pc.end]) else "qualitative"
+                out.append(PlanTarget(indicator=match.codes[0], comparator=comparator, text=text, start=row.start,
+                                      end=row.end, indicator_label=match.alias))
+            continue
+        m = ms[0]
+        if not m.unit and layout.unit_col is not None and len(row.cells) > layout.unit_col:
+            uc = row.cells[layout.unit_col]
+            m.unit = _unit_at(doc.plain, uc.start, uc.end)[0] or doc.text[uc.start:uc.end]
+        if m.cmp is None:  # "≥ 95" may sit in the name cell: "Tỷ lệ … (trên)"
+            cue = find_mentions(doc.plain, nc.start, nc.end, doc.ocr)
+            m.cmp = cue[0].cmp if cue and cue[0].zero else None
+        value, note = _resolve_ambiguous(doc, m, ms)
+        scope = find_scope(doc.text, doc.ocr, (nc.start, nc.end), None,
+                           match.token_spans if match else [], match.gaps if match else [], bool(match),
+                           match.end if match else None, doc.ocr_mode)
+        codes = _choose_codes(doc, match.codes, m) if match else ["unmapped"]
+        for code in codes:
+            ind = doc.catalogue.get(code)
+            unit = _unit(ind, m)[0] if ind else m.unit
+            out.append(PlanTarget(indicator=code, comparator=_comparator(ind, m), value=value,
+                                  value_high=m.value_high, unit=unit,
+                                  scope=scope.text(doc.text, doc.ocr_mode) if scope else "",
+                                  text=text, start=row.start, end=row.end,
+                                  indicator_label=match.alias if match else doc.text[nc.start:nc.end], note=note))
+    return out
+
+
 # ---------------------------------------------------------------- public API
 
 def extract_text(text: str, plan_key: str = "plan", source_file: str = "",
@@ -423,21 +471,32 @@ def extract_text(text: str, plan_key: str = "plan", source_file: str = "",
     doc = Doc(text, fold_chars(text), ocr_fold_chars(text), diacritic_ratio(text) < 0.15,
               _matcher(catalogue), catalogue)
     items, sectioned = target_items(text, doc.ocr)
+    year = detect_year(text)
     targets: list[PlanTarget] = []
+    table_rows: list[tuple[int, int]] = []
+    for layout in find_tables(text, doc.ocr, year):
+        targets += _table_targets(doc, layout)
+        table_rows += [(r.start, r.end) for r in layout.rows]
+        sectioned = True
     for para in items:
         if para.marked and (para.kind == "heading" or para.children):
+            continue
+        if any(a <= para.start < b for a, b in table_rows) or doc.text[para.start:para.end].count("|") >= 3:
             continue
         subject = None
         siblings = find_mentions(doc.plain, para.body_start, para.end, doc.ocr)
         for a, b in split_clauses(text, para.body_start, para.end):
             if not sectioned and not find_mentions(doc.plain, a, b, doc.ocr):
                 continue  # outside a target section only figures count (press articles)
+            past = _PAST_CLAUSE.match(doc.ocr, a, b)
+            if past and (not past.group(1) or (year and int(past.group(1)) < year)):
+                continue  # "Năm 2023, kinh tế đã đạt…", "Năm qua, …": results, not targets
             new, subject = _clause_targets(doc, a, b, subject, siblings)
             if not sectioned:
                 new = [t for t in new if t.indicator != "unmapped" and t.value is not None]
             targets += new
     plan = ExtractedPlan(plan_key=plan_key, source_file=source_file, sha256=sha256, text=text,
-                         locality=detect_locality(text), year=detect_year(text), title=detect_title(text),
+                         locality=detect_locality(text, year), year=year, title=detect_title(text),
                          targets=_dedupe(targets), notes=doc.notes)
     if not sectioned:
         plan.notes.append("Không thấy mục chỉ tiêu; chỉ lấy các câu có số liệu / no target section found; "

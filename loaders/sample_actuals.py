@@ -17,6 +17,7 @@ import csv
 import hashlib
 
 from chitieu.actuals import ERROR, Preview, plan_changes, unit_factor, validate
+from chitieu.numbers import format_vn
 from chitieu.settings import DATA_DIR
 from chitieu.store import query_df
 from chitieu.store.actuals import current_values, load_context, store_preview
@@ -64,8 +65,8 @@ def sample_preview(con, name: str, illustrative: bool, context=None) -> Preview:
         if factor is None:
             row.unit = m["unit"]          # not comparable with the target: keep what was published
         elif factor != 1:
-            row.note = f"{row.note} (công bố / published: {row.value:g} {m['unit']})".strip()
-            row.value = row.value * factor
+            row.note = f"{row.note} (công bố / published: {format_vn(row.value)} {m['unit']})".strip()
+            row.value = round(row.value * factor, 9)   # 1607055 lượt -> 1.607055 triệu lượt, no float noise
     kept = [r for r in rows if r.outcome != ERROR]
     plan_changes(kept, current_values(con, [r.key for r in kept]))
     preview = Preview(file_name=f"data/actuals/{name}", sha256=hashlib.sha256(data).hexdigest(), size=len(data),

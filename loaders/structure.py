@@ -12,7 +12,7 @@ _ROMAN = re.compile(r"^(?:[IVXLivxl1]{1,5})\s*[.)]\s+")
 _ARABIC = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\s*[.)]\s*(?=\S)")
 _LETTER = re.compile(r"^[a-zđ]\)\s+")
 _ARTICLE = re.compile(r"^(?:dieu|phan|chuong|muc)\s+\d+[.:]?\s", re.I)
-_BULLET = re.compile(r"^(?:[-–—•●◦▪+]\s*)+|^\*\s+")
+_BULLET = re.compile(r"^(?:[-–—•●◦▪+]\s*)+|^\*\s+|^\(\d{1,3}\)\s*")
 _TARGET_WORDS = re.compile(r"\bchi\s*tieu\b|\bmuc\s*tieu\b")
 _NOT_TARGET_HEADING = re.compile(r"\b(to chuc thuc hien|giai phap|khen thuong|muc dich|yeu cau)\b")
 

@@ -51,6 +51,9 @@ _CMP_BEFORE = [
 ]
 _CMP_AFTER = [(re.compile(r"\s*(?:tro len|tro len tren)\b"), "ge"), (re.compile(r"\s*tro xuong\b"), "le")]
 _FROM_BEFORE = re.compile(r"\btu\s*$")
+# Words before a figure that make it a result already achieved, not a target.
+PAST_CUES = re.compile(r"\b(?:uoc dat|uoc thuc hien|uoc tinh dat|da dat|da thuc hien|nam qua|thuc hien duoc)\b"
+                       r"[^,;.]{0,40}(?:$|\d)")
 ZERO_CUES = re.compile(r"\bkhong\s+(?:de\s+)?(?:phat sinh|con|co)\b")
 
 
@@ -103,6 +106,8 @@ def find_mentions(plain: str, start: int, end: int, ocr: str | None = None) -> l
             continue  # glued to a word: OCR noise ("s6", "C6")
         if _SKIP_BEFORE.search(before) or _AGE_AFTER.match(after) or _DOCREF_AFTER.match(after):
             continue
+        if PAST_CUES.search(ocr[max(start, s - 60):s]):
+            continue  # "ước đạt 7,2%", "đã đạt": a result, not a target
         unit, ue = _unit_at(plain, e, end)
         nxt = plain[ue:ue + 1]
         if not unit and nxt and (nxt.isalpha() or nxt in "€¢"):

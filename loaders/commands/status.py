@@ -14,6 +14,7 @@ import sys
 
 from chitieu import settings
 from chitieu.excel_safe import escape_cell
+from chitieu.periods import FY, parse_period
 from chitieu.store import open_db
 from chitieu.store.reads import status_table
 from loaders.excel_template import resolve_localities
@@ -32,23 +33,28 @@ def register(sub) -> None:
 
 
 def _cell(v):
-    if v is None or (isinstance(v, float) and v != v):
+    v = _clean(v)
+    if v is None:
         return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else repr(round(v, 9))
     return escape_cell(v)
 
 
+def _clean(v):
+    return None if v is None or (isinstance(v, float) and v != v) else v
+
+
 def status_rows(con, locality: str, year: int, period: str | None = None) -> list[dict]:
-    """The CSV rows for one locality and year (also used by tests)."""
-    from chitieu.periods import parse_period
-    p = parse_period(period) if period else None
+    """The CSV rows for one locality and year (also used by tests). `period` is the period the
+    figure judged is for (as of --period, the latest reported up to it)."""
+    p = parse_period(period) if period else FY
     (scheme, code, _), = resolve_localities(con, [locality])
-    df = status_table(con, year, p.code if p else "FY", locality=(scheme, code))
-    return [{"indicator": r.indicator, "scope": r.scope, "comparator": r.comparator, "target": r.value,
-             "target_high": r.value_high, "unit": r.unit, "period": r.actual_period or (p.code if p else ""),
-             "actual": r.actual if r.actual == r.actual and r.actual is not None else r.actual_verdict,
-             "standing": r.actual_standing, "status": r.status, "percent": r.percent,
+    df = status_table(con, year, p.code, locality=(scheme, code))
+    return [{"indicator": r.indicator, "scope": r.scope, "comparator": r.comparator, "target": _clean(r.value),
+             "target_high": _clean(r.value_high), "unit": r.unit, "period": _clean(r.actual_period) or p.code,
+             "actual": _clean(r.actual) if _clean(r.actual) is not None else _clean(r.actual_verdict),
+             "standing": _clean(r.actual_standing), "status": r.status, "percent": _clean(r.percent),
              "illustrative": bool(r.illustrative)} for r in df.itertuples(index=False)]
 
 
