@@ -17,6 +17,8 @@ st.set_page_config(page_title="Chỉ tiêu", page_icon=":material/flag:", layout
 # st.session_state["user"] (pages read it with common.user()); it may st.stop() to show a
 # login form. Until it exists, everyone may read and write.
 # -------------------------------------------------------------------------------------
+from ui import auth as auth_ui  # noqa: E402  (the login hook: sidebar box, sets session "user")
+auth_ui.login_box()
 
 lang = common.sidebar_filters()["lang"]
 pages = [
@@ -31,5 +33,6 @@ pages = [
     st.Page("pages/plans.py", title=t("page_plans", lang), icon=":material/description:", url_path="ke-hoach"),
     st.Page("pages/actuals.py", title=t("page_actuals", lang), icon=":material/upload_file:",
             url_path="nhap-so-lieu"),
+    *([st.Page("pages/audit.py", title="Nhật ký thay đổi", icon=":material/history:", url_path="nhat-ky")] if auth_ui.is_admin() else []),  # noqa: E501
 ]
 st.navigation(pages, position="sidebar").run()

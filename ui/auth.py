@@ -1,8 +1,10 @@
 """Login for the dashboard: session, login form, role gates (Streamlit side of chitieu.auth).
 
-Reading needs no login. Write pages start with `user = require_write_role()` (analyst or
-admin) and check each locality with `require_write(user, scheme, code)` before storing;
-admin pages start with `require_role("admin")`. The login box lives in the sidebar
+Reading needs no login. A page that only writes starts with `user = require_write_role()`;
+a page that shows data and also writes wraps its upload part in
+`if (writer := write_gate(lang)) is not None:` and checks each locality with
+`require_write(writer, scheme, code)` (or, for many rows, chitieu.auth.forbidden_localities)
+before storing; admin pages start with `require_role("admin")`. The login box lives in the sidebar
 (`login_box()`, called once by dashboard.py).
 
 Password login: names and bcrypt hashes from the users table (`python -m loaders users`).
@@ -41,16 +43,51 @@ def oidc_enabled() -> bool:
 
 
 def current_user(con=None) -> auth.User | None:
-    """The logged-in, active user of this session, or None (anonymous reader)."""
+    """The logged-in, active user of this session, or None (anonymous reader).
+
+    Also mirrors it into st.session_state["user"] as {"username", "role", "localities",
+    "display_name"} (what ui.common.user() hands to the pages), or removes that key.
+    """
     con = con or db()
     if oidc_enabled() and getattr(st.user, "is_logged_in", False):
         email = str(st.user.get("email") or "").strip().lower()
-        return auth.load_user(con, email) if email else None
-    name = st.session_state.get(SESSION_KEY)
-    user = auth.load_user(con, name) if name else None
-    if name and user is None:  # disabled or removed since login
-        st.session_state.pop(SESSION_KEY, None)
+        user = auth.load_user(con, email) if email else None
+    else:
+        name = st.session_state.get(SESSION_KEY)
+        user = auth.load_user(con, name) if name else None
+        if name and user is None:  # disabled or removed since login
+            st.session_state.pop(SESSION_KEY, None)
+    if user is None:
+        st.session_state.pop("user", None)
+    else:
+        st.session_state["user"] = {"username": user.username, "role": user.role, "display_name": user.label,
+                                    "localities": [f"{s}:{c}" for s, c in user.localities]}
     return user
+
+
+def is_admin(con=None) -> bool:
+    return auth.is_role(current_user(con), "admin")
+
+
+def write_gate(lang: str = "vi", con=None) -> auth.User | None:
+    """For the write part of a page that also shows data: the analyst/admin, or None after an
+    info line saying how to log in. Usage: `if (writer := write_gate(lang)) is not None: uploader...`"""
+    con = con or db()
+    user = current_user(con)
+    if auth.is_role(user, *auth.WRITE_ROLES):
+        return user
+    if not auth.users_exist(con):
+        msg = (f"Uploading needs a login; no account exists yet. Create the first administrator with `{FIRST_ADMIN}`."
+               if lang == "en" else
+               f"Tải lên cần đăng nhập; chưa có tài khoản nào. Tạo quản trị viên đầu tiên bằng lệnh `{FIRST_ADMIN}`.")
+    elif user is None:
+        msg = ("Log in (sidebar) as an analyst to upload." if lang == "en"
+               else "Đăng nhập (thanh bên) bằng tài khoản chuyên viên để tải lên.")
+    else:
+        msg = (f"{user.username} ({user.role}) may read but not upload." if lang == "en"
+               else f"Tài khoản {user.username} ({user.role}) chỉ được xem, không được tải lên.")
+    st.info(msg, icon=":material/lock:")
+    return None
 
 
 def try_login(con, username: str, password: str) -> auth.User | None:
