@@ -96,12 +96,16 @@ def test_round_trip_on_the_built_database(tmp_path):
                                                                "standing": "Ước tính"}})
         p = dry_run(con, filled, "qn.xlsx", None)
         assert p.ok, p.report()
+        # The bundled illustrative H1 estimate (6,2 %) is superseded, not overwritten.
+        assert (p.rows[0].change, p.rows[0].previous_value) == ("supersede", 6.2)
         uid = confirm(con, p, "test")
-        df = status_table(con, 2022, "FY", locality=(key.locality_scheme, key.locality_code))
+        df = status_table(con, 2022, "H1", locality=(key.locality_scheme, key.locality_code))
         row = df[df.indicator == "economic_growth"].iloc[0]
         assert (row.actual, row.status) == (7.5, "at_risk")
         undo_upload(con, uid, "test")
-        assert conflicts(con).shape[1] == 11
+        df = status_table(con, 2022, "H1", locality=(key.locality_scheme, key.locality_code))
+        row = df[df.indicator == "economic_growth"].iloc[0]
+        assert (row.actual, row.status, row.illustrative) == (6.2, "at_risk", True)
     finally:
         close_db(path)
 
