@@ -249,6 +249,14 @@ def cli_check_write(con, username: str | None, localities=()) -> str:
     return cli_actor(user, username)
 
 
+def cli_check_role(con, username: str | None, *roles: str) -> str:
+    """For commands that write without a single locality (build: admin): returns the actor."""
+    user = cli_user(con, username)
+    if user is not None:
+        require_role(user, *roles)
+    return cli_actor(user, username)
+
+
 def cli_check_admin(con, username: str | None) -> str:
     """For users commands: free while no active admin exists (first set-up), then admin only."""
     has_admin = any(r == "admin" and not d for r, d in user_store.roles(con))
