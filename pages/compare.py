@@ -36,17 +36,16 @@ for code, part in sel.groupby("indicator"):  # comparability: same unit, scope, 
     if problems:
         st.warning(t("not_comparable", lang, name=names[code], why="; ".join(problems)), icon=":material/warning:")
 
-st.plotly_chart(charts.status_heatmap(sel.head(40 * max(1, len(inds))), t("heatmap_title", lang), lang),
-                key="heatmap")
+common.chart("status_heatmap", sel.head(40 * max(1, len(inds))), t("heatmap_title", lang), lang, key="heatmap")
 rank_code = common.select("rank", t("rank_indicator", lang), inds, inds[0], format_func=names.get)
 one = sel[sel["indicator"] == rank_code]
 if len(one) > 40:  # never thousands of bars: best and worst 20
     one = one.sort_values("percent").iloc[list(range(20)) + list(range(-20, 0))]
 left, right = st.columns(2)
-left.plotly_chart(charts.ranking_chart(one, t("ranking_title", lang, name=names[rank_code]), lang), key="ranking")
+common.chart("ranking_chart", one, t("ranking_title", lang, name=names[rank_code]), lang, key="ranking", where=left)
 if one["unit"].nunique() == 1:
-    right.plotly_chart(charts.target_actual_bars(one, f"{t('side_by_side', lang)}: {names[rank_code]}", lang),
-                       key="side_by_side")
+    common.chart("target_actual_bars", one, f"{t('side_by_side', lang)}: {names[rank_code]}", lang,
+                 key="side_by_side", where=right)
 
 st.subheader(t("side_by_side", lang))
 view = sel.assign(target=[target_text(c, v, h, u, lang) for c, v, h, u in

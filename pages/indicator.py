@@ -28,8 +28,7 @@ if len(ranked) > TOP:
     st.caption(t("top_localities", lang, n=TOP))
 unit = sel["unit"].mode().iloc[0] if not sel.empty else ""
 name = names[code].rsplit(" (", 1)[0]
-st.plotly_chart(charts.timeline_chart(sel, t("timeline_title", lang, name=name, unit=unit or "–"), lang),
-                key="timeline")
+common.chart("timeline_chart", sel, t("timeline_title", lang, name=name, unit=unit or "–"), lang, key="timeline")
 
 view = sel.sort_values(["year", "locality"], ascending=[False, True]).assign(
     target=[target_text(c, v, h, u, lang) for c, v, h, u in

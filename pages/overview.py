@@ -34,13 +34,13 @@ if n_loc > TOP:  # never thousands of bars: the localities most behind
               .sort_values(ascending=False).head(TOP).index)
     by_loc = by_loc[by_loc["locality_name"].isin(behind)]
 left, right = st.columns(2)
-left.plotly_chart(charts.status_counts_chart(by_loc, "locality_name", t("chart_status_by", lang,
-                  what=t("by_locality", lang).lower()), lang), key="by_locality")
+common.chart("status_counts_chart", by_loc, t("chart_status_by", lang, what=t("by_locality", lang).lower()), lang,
+             key="by_locality", where=left)
 if n_loc > TOP:
     left.caption(t("top_n_note", lang, n=TOP, total=n_loc))
 by_cat = charts.status_counts(rows.assign(area=rows["category"].map(lambda c: category_label(c, lang))), "area")
-right.plotly_chart(charts.status_counts_chart(by_cat, "area", t("chart_status_by", lang,
-                   what=t("by_category", lang).lower()), lang), key="by_category")
+common.chart("status_counts_chart", by_cat, t("chart_status_by", lang, what=t("by_category", lang).lower()), lang,
+             key="by_category", where=right)
 
 st.subheader(t("most_behind", lang))
 behind = rows[rows["status"].isin(["not_met", "at_risk"])].sort_values(["severity", "percent"],

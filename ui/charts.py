@@ -10,7 +10,6 @@ import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from chitieu.status import STATUS_INFO
 from ui.format import num, pct, target_text, with_unit
@@ -52,11 +51,13 @@ def empty_figure(message: str, title: str = "") -> go.Figure:
     return _layout(fig, title, 220)
 
 
-def status_counts_chart(counts: pd.DataFrame, group_col: str, title: str, lang: str = "vi") -> go.Figure:
+def status_counts_chart(counts: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     """Stacked horizontal bars: one bar per group (locality or area), one segment per status.
 
-    counts: columns [group_col, status, n]. Groups are ordered most-behind first (top).
+    counts: columns [group, status, n] (the first column names the group, see status_counts).
+    Groups are ordered most-behind first (top).
     """
+    group_col = counts.columns[0]
     if counts.empty:
         return empty_figure(t("none_behind", lang), title)
     wide = counts.pivot_table(index=group_col, columns="status", values="n", aggfunc="sum", fill_value=0)
@@ -82,50 +83,51 @@ def status_counts_chart(counts: pd.DataFrame, group_col: str, title: str, lang: 
 
 
 def bullet_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
-    """Bullet-style chart of one locality's targets, grouped by area (one panel per category).
+    """Bullet-style chart of one locality's targets, grouped by area (a bold heading row per area).
 
     rows: name_vi/name_en, scope, category, status, percent, actual, unit, comparator, value,
     value_high, actual_period. Bar = % of target achieved (capped at PERCENT_CAP), the
-    dashed line at 100 % is the target; colour, icon and label give the status.
+    dashed line at 100 % is the target; colour, icon and label give the status. Targets are
+    numbered (1., 2., …) in the order of the details table below the chart.
     """
     if rows.empty:
         return empty_figure(t("no_targets_locality", lang, name="", year=""), title)
-    rows = rows.assign(_cat=rows["category"].map(lambda c: category_label(c, lang)))
-    cats = list(dict.fromkeys(rows.sort_values("category")["_cat"]))
-    sizes = [int((rows["_cat"] == c).sum()) for c in cats]
-    fig = make_subplots(rows=len(cats), cols=1, shared_xaxes=True, subplot_titles=[f"<b>{c}</b>" for c in cats],
-                        row_heights=sizes, vertical_spacing=min(0.08, 0.5 / max(1, len(cats))))
-    seen: set[str] = set()
-    for i, cat in enumerate(cats, start=1):
-        part = rows[rows["_cat"] == cat].iloc[::-1]  # first target on top
-        labels = [wrap(_name(r, lang), 46) for r in part.to_dict("records")]
-        for status in STATUS_ORDER:
-            sel = part["status"] == status
-            if not sel.any():
-                continue
-            sub = part[sel]
-            x = [min(PERCENT_CAP, p) if pd.notna(p) else 0 for p in sub["percent"]]
-            text = [f"{status_icon(status)} {pct(p) if pd.notna(p) else status_label(status, lang, False)}"
-                    for p in sub["percent"]]
-            hover = [_hover(r, lang) for r in sub.to_dict("records")]
-            fig.add_bar(y=[lab for lab, s in zip(labels, part["status"]) if s == status], x=x, orientation="h",
-                        name=status_label(status, lang), legendgroup=status, showlegend=status not in seen,
-                        marker={"color": status_color(status)}, text=text, textposition="outside",
-                        cliponaxis=False, hovertext=hover, hoverinfo="text", row=i, col=1)
-            seen.add(status)
-        fig.update_yaxes(categoryorder="array", categoryarray=labels, automargin=True, row=i, col=1)
-        fig.add_vline(x=100, line={"color": "#333", "dash": "dash", "width": 1.5}, row=i, col=1)
-    fig.update_xaxes(range=[0, PERCENT_CAP + 30], gridcolor="#eee", ticksuffix="%",
-                     tickvals=[0, 25, 50, 75, 100, 125, 150])
-    fig.update_xaxes(title=t("percent_axis", lang), row=len(cats), col=1)
-    for ann in fig.layout.annotations:  # subplot titles: left-aligned headings
-        ann.update(x=0, xanchor="left", font={"size": 14})
-    height = int(170 + ROW_PX * 1.25 * len(rows) + 40 * len(cats))
-    plot_h = height - 110 - 60
-    fig = _layout(fig, title, height, barmode="overlay", bargap=0.25,
-                  legend={"orientation": "h", "x": 0, "y": 1 + 38 / plot_h, "yanchor": "bottom"})
-    fig.update_layout(margin={"t": 110, "b": 60})
-    return fig
+    rows = rows.assign(_cat=rows["category"].map(lambda c: category_label(c, lang))).reset_index(drop=True)
+    order: list[str] = []           # y categories top to bottom: heading, its targets, next heading ...
+    label_of: dict[int, str] = {}
+    for cat, part in rows.groupby("_cat", sort=True):
+        order.append(f"<b>{cat.upper()}</b>")
+        for i, r in zip(part.index, part.to_dict("records")):
+            label_of[i] = wrap(f"{i + 1}. {_name(r, lang)}", 48)
+            order.append(label_of[i])
+    headings = [o for o in order if o.startswith("<b>")]
+    data = [{"type": "bar", "orientation": "h", "y": headings, "x": [0] * len(headings), "showlegend": False,
+             "hoverinfo": "skip", "marker": {"color": "rgba(0,0,0,0)"}}]
+    for status in STATUS_ORDER:
+        sub = rows[rows["status"] == status]
+        if sub.empty:
+            continue
+        recs = sub.to_dict("records")
+        data.append({
+            "type": "bar", "orientation": "h", "name": status_label(status, lang),
+            "y": [label_of[i] for i in sub.index],
+            "x": [min(PERCENT_CAP, p) if pd.notna(p) else 0 for p in sub["percent"]],
+            "marker": {"color": status_color(status)}, "textposition": "outside", "cliponaxis": False,
+            "text": [f"{status_icon(status)} {pct(p) if pd.notna(p) else status_label(status, lang, False)}"
+                     for p in sub["percent"]],
+            "hovertext": [_hover(r, lang) for r in recs], "hoverinfo": "text"})
+    height = int(150 + ROW_PX * len(order))
+    layout = {
+        "barmode": "overlay", "bargap": 0.3,
+        "yaxis": {"categoryorder": "array", "categoryarray": order[::-1], "automargin": True,
+                  "range": [-0.6, len(order) - 0.4]},
+        "xaxis": {"range": [0, PERCENT_CAP + 30], "gridcolor": "#eee", "ticksuffix": "%", "side": "top",
+                  "tickvals": [0, 25, 50, 75, 100, 125, 150], "title": {"text": t("percent_axis", lang)}},
+        "shapes": [{"type": "line", "x0": 100, "x1": 100, "y0": 0, "y1": 1, "yref": "paper",
+                    "line": {"color": "#333", "dash": "dash", "width": 1.5}}],
+        "legend": {"orientation": "h", "x": 0, "y": -ROW_PX / height, "yanchor": "top"},
+        "margin": {"l": 10, "r": 20, "t": 110, "b": 50}}
+    return _layout(go.Figure(data=data, layout=layout), title, height, **layout)
 
 
 def _name(r: dict, lang: str) -> str:

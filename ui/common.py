@@ -69,9 +69,23 @@ def read(fn_name: str, *args, **kwargs):
     return cached(fn_name, db_path(), *args, **kwargs)
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _figure(builder: str, rows, title: str, language: str):
+    # Plotly validates every property it is given (~100 ms for a chart of 40 bars here), so
+    # figures are kept as objects (cache_resource: no copy); st.plotly_chart does not change them.
+    from ui import charts
+    return getattr(charts, builder)(rows, title, language)
+
+
+def chart(builder: str, rows, title: str, language: str, key: str, where=None) -> None:
+    """Render ui.charts.<builder>(rows, title, language), cached on the data it shows."""
+    (where or st).plotly_chart(_figure(builder, rows, title, language), key=key)
+
+
 def after_write() -> None:
     """Call after every write (plan stored, upload confirmed or undone)."""
     st.cache_data.clear()
+    _figure.clear()
 
 
 # ---------------------------------------------------------------- query-string filters
@@ -155,7 +169,7 @@ def sidebar_filters() -> dict:
                       format_func=lambda c: {"vi": "Tiếng Việt", "en": "English"}[c])
     years = read("plan_years")
     side.markdown(f"**{t('sidebar_filters', language)}**")
-    year = select("year", t("year", language), years, years[0] if years else None, where=side) if years else None
+    year = select("year", t("year", language), years, read("default_year"), where=side) if years else None
     periods = [p.code for p in ALL_PERIODS]
     labels = {p.code: p.label(language) for p in ALL_PERIODS}
     period = select("period", t("as_of", language), periods, "FY", where=side, format_func=labels.get)

@@ -175,3 +175,15 @@ def plans(con) -> pd.DataFrame:
                count(t.target_id) AS targets, p.loaded_at, p.loaded_by
         FROM plans p LEFT JOIN targets t USING (plan_id)
         GROUP BY ALL ORDER BY p.year DESC, p.locality_name""")
+
+
+def default_year(con) -> int | None:
+    """The year a first visit opens on: the one with most localities planned (newest on a tie)."""
+    cur = con.cursor()
+    try:
+        row = cur.execute("""SELECT year FROM plans GROUP BY year
+                             ORDER BY count(DISTINCT locality_scheme || ':' || locality_code) DESC, year DESC
+                             LIMIT 1""").fetchone()
+    finally:
+        cur.close()
+    return int(row[0]) if row else None
