@@ -136,7 +136,8 @@ def _align(alias: tuple[str, ...], words: list[str], ocr_mode: bool):
                 ai += 1
                 j += 1
                 continue
-            if ocr_mode and j + 1 < len(words) and _similar(alias[ai], words[j] + words[j + 1], ocr_mode):
+            if ocr_mode and j + 1 < len(words) and not words[j].isdigit() and not words[j + 1].isdigit() \
+                    and ratio(alias[ai], words[j] + words[j + 1]) >= 75:
                 used += [j, j + 1]
                 ai += 1
                 j += 2
