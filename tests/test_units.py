@@ -311,3 +311,17 @@ def test_synth_refuses_a_file_with_real_data(tmp_path):
         assert con.cursor().execute("SELECT count(*) FROM plans").fetchone()[0] == 1
     finally:
         close_db(db)
+
+
+def test_predecessor_plans_are_found_through_the_crosswalk():
+    c = memory_db()
+    SU.load_units(c)
+    c.cursor().execute("INSERT INTO plans (plan_key, source_file, sha256, locality_scheme, locality_code, "
+                       "locality_name, level, year) VALUES ('003_x', '003.txt', 'h', 'gso_pre2025', '911', "
+                       "'Thành phố Phú Quốc', 'district', 2021)")
+    both = SU.predecessor_plans(c, "gso_2025", "31078")
+    assert list(both["plan_key"]) == ["003_x"] and list(both["relation"]) == ["predecessor"]
+    assert list(both["locality_name"]) == ["Thành phố Phú Quốc"]
+    assert list(SU.predecessor_plans(c, "gso_2025", "31105")["plan_key"]) == ["003_x"]   # Thổ Châu too
+    assert SU.predecessor_plans(c, "gso_pre2025", "911").empty       # an old unit has no predecessors here
+    assert SU.predecessor_plans(c, "gso_2025", "21484").empty        # Xã Ba Tơ: no plan stored for its past

@@ -130,3 +130,22 @@ def search_units(con: duckdb.DuckDBPyConnection, text: str, scheme: str | None =
              " LIMIT ?")
     params += [nfc(text).strip().lower(), key, f"% {key}", f"{key}%", int(limit)]
     return query_df(con, _SELECT + where + order, params)
+
+
+def predecessor_plans(con: duckdb.DuckDBPyConnection, scheme: str, code: str) -> pd.DataFrame:
+    """Plans stored for the units that (scheme, code) replaced, for the dashboard to show
+    beside the unit's own, labelled as predecessors ("đơn vị trước sắp xếp").
+
+    Columns: plan_key, year, title, synthetic, locality_scheme, locality_code, locality_name,
+    level, relation ('predecessor'), note (how the crosswalk links them).
+    """
+    return query_df(con, """
+        SELECT p.plan_key, p.year, p.title, p.synthetic, p.locality_scheme, p.locality_code,
+               coalesce(u.name, p.locality_name) AS locality_name, coalesce(u.level, p.level) AS level,
+               'predecessor' AS relation, x.note
+        FROM unit_crosswalk x
+        JOIN plans p ON p.locality_scheme = x.old_scheme AND p.locality_code = x.old_code
+        LEFT JOIN admin_units u ON u.scheme = x.old_scheme AND u.code = x.old_code
+        WHERE x.new_scheme = ? AND x.new_code = ?
+        ORDER BY p.year DESC, CASE coalesce(u.level, p.level) WHEN 'province' THEN 0 WHEN 'district' THEN 1
+                 ELSE 2 END, locality_name""", [scheme, str(code)])
