@@ -73,6 +73,13 @@ def test_old_provinces_map_to_their_merged_province():
         "Tỉnh Kon Tum", "Tỉnh Quảng Ngãi"]
 
 
+def test_every_old_province_and_district_has_successors():
+    for p in U.all_units("gso_pre2025", "province"):
+        assert [s.level for s in U.successors(*p.key)] == ["province"], p.name
+    assert sum(len(U.predecessors(*p.key, level="province")) for p in U.all_units("gso_2025", "province")) == 63
+    assert all(U.successors(*d.key) for d in U.all_units("gso_pre2025", "district"))
+
+
 def test_codes_of_the_two_schemes_never_mix():
     units = {u.key for u in U.all_units()}
     with (U.UNITS_DIR / "crosswalk.csv").open(encoding="utf-8") as f:
