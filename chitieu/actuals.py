@@ -268,6 +268,8 @@ def validate(raw_rows, ctx: Context) -> list[CheckedRow]:
     ind_index = indicator_index(ctx.catalogue)
     out: list[CheckedRow] = []
     seen: dict[tuple, int] = {}
+    periods: dict = {}     # raw text -> code: parsed once per distinct spelling, not per row
+    standings: dict = {}
     for raw in raw_rows:
         blank_value = raw.value is None or (isinstance(raw.value, str) and not raw.value.strip())
         if blank_value and raw.assigned in (None, ""):
@@ -316,15 +318,23 @@ def validate(raw_rows, ctx: Context) -> list[CheckedRow]:
         match = [t for t in targets if (t["scope"] or "") == row.scope] or targets
         row.unit = (match[0]["unit"] if match and match[0].get("unit") else (ind.unit if ind else "")) or raw.unit
         try:
-            row.period = parse_period(raw.period).code if raw.period not in (None, "") else ""
+            if raw.period in (None, ""):
+                row.period = ""
+            else:
+                if raw.period not in periods:
+                    periods[raw.period] = parse_period(raw.period).code
+                row.period = periods[raw.period]
             if not row.period:
                 row.add("period", "missing-period", "Thiếu kỳ báo cáo (Quý I, 6 tháng, 9 tháng, cả năm, N tháng).",
                         "The reporting period is missing (Q1, H1, 9M, FY, N months).")
         except UserError as exc:
             row.add("period", exc.code, exc.vi, exc.en)
         try:
-            st = parse_standing(raw.standing if isinstance(raw.standing, str) else None, default=None)
-            row.standing = st.code if st else None
+            text = raw.standing if isinstance(raw.standing, str) else None
+            if text not in standings:
+                st = parse_standing(text, default=None)
+                standings[text] = st.code if st else None
+            row.standing = standings[text]
         except UserError as exc:
             row.add("standing", exc.code, exc.vi, exc.en)
         if not blank_value:

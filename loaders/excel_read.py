@@ -13,6 +13,7 @@ Expected failures raise `UserError` with a stable code and a Vietnamese + Englis
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -113,6 +114,7 @@ def _open(data: bytes, name: str):
                    f"The workbook {name} is corrupt and cannot be read.") from None
 
 
+@lru_cache(maxsize=65536)   # the same names and codes repeat on every row of a large sheet
 def _text(v) -> str:
     if v is None:
         return ""
@@ -266,7 +268,7 @@ def _read_template(grid, header_row, sheet, index, percent, result, year, period
 
     for r in range(header_row + 1, len(grid)):
         cells = grid[r]
-        if not any(_text(x) for x in cells):
+        if all(x in ("", None) for x in cells):
             continue
         value = get(cells, "value")
         result.rows.append(RawRow(
