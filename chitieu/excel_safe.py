@@ -34,9 +34,10 @@ def escape_row(values) -> list:
 
 def escape_frame(df):
     """A copy of a pandas DataFrame with every text cell (and column name) escaped, for to_excel/to_csv."""
+    from pandas.api.types import is_object_dtype, is_string_dtype
     out = df.copy()
     for col in out.columns:
-        if out[col].dtype == object:
+        if is_object_dtype(out[col].dtype) or is_string_dtype(out[col].dtype):
             out[col] = out[col].map(escape_cell)
     out.columns = [escape_cell(c) for c in out.columns]
     return out

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 import sys
 
 from chitieu import auth, settings
@@ -23,6 +24,7 @@ from chitieu.errors import UserError
 from chitieu.store import open_db
 from chitieu.store import users as user_store
 
+_EXPLICIT = re.compile(r"^(gso_pre2025|gso_2025|unresolved):[A-Za-z0-9._-]{1,64}$")
 ACTIONS = ("add", "passwd", "assign", "disable", "enable", "role", "list")
 
 
@@ -65,7 +67,7 @@ def resolve_localities(con, texts: list[str]) -> list[tuple[str, str]]:
         found = user_store.find_localities(con, text)
         if len(found) == 1:
             out.append(found[0][:2])
-        elif not found and ":" in text and text.split(":", 1)[1].strip():
+        elif not found and _EXPLICIT.match(text.strip()):
             scheme, code = (x.strip() for x in text.split(":", 1))
             print(f"Chú ý: {scheme}:{code} chưa có trong dữ liệu đơn vị / not in the loaded units yet",
                   file=sys.stderr)
