@@ -7,6 +7,8 @@ had superseded.
 """
 from __future__ import annotations
 
+import threading
+
 import pandas as pd
 
 from chitieu import settings
@@ -16,6 +18,10 @@ from chitieu.errors import UserError
 from chitieu.store import query_df, transaction
 from chitieu.store.audit import record
 
+# Confirms and undos run one at a time per process: under DuckDB's snapshot isolation two
+# concurrent confirms of the same new keys would not see each other's rows (both would stay
+# current). Serialised, the second sees the first and is refused as stale-preview.
+_WRITE_LOCK = threading.Lock()
 KEY = ["locality_scheme", "locality_code", "indicator", "scope", "year", "period"]
 _ROW_COLUMNS = ["actual_id", "upload_id", *KEY, "value", "unit", "verdict", "assigned_value", "standing", "note",
                 "source", "illustrative", "created_by", "superseded_by", "active"]
@@ -86,7 +92,7 @@ def store_preview(con, preview: Preview, user: str | None, *, sample: bool = Fal
         raise UserError("upload-has-errors", f"Tệp còn {n} lỗi; chưa lưu gì. Hãy sửa rồi tải lên lại.",
                         f"The file still has {n} errors; nothing was stored. Fix them and upload again.")
     write = [r for r in preview.rows if r.change in ("new", "revision", "supersede")]
-    with transaction(con) as cur:
+    with _WRITE_LOCK, transaction(con) as cur:
         if _stale(cur, preview):
             raise UserError("stale-preview", "Số liệu đã thay đổi từ lúc kiểm tra thử; hãy kiểm tra lại trước khi lưu.",
                             "Stored values changed since the dry run; run the check again before confirming.")
@@ -124,7 +130,7 @@ def undo_upload(con, upload_id: int, user: str | None) -> dict:
 
     Rows stay in history (the upload is marked undone). Returns counts.
     """
-    with transaction(con) as cur:
+    with _WRITE_LOCK, transaction(con) as cur:
         row = cur.execute("SELECT file_name, undone_at FROM uploads WHERE upload_id = ?", [upload_id]).fetchone()
         if row is None:
             raise UserError("unknown-upload", f"Không có lần tải lên số {upload_id}.", f"No upload {upload_id}.")

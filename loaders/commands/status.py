@@ -10,6 +10,7 @@ figure reported up to it is used. Without --period: as of the full year (the lat
 from __future__ import annotations
 
 import csv
+import os
 import sys
 
 from chitieu import settings
@@ -62,7 +63,11 @@ def run(args) -> int:
     con = open_db(settings.db_path(args.db))
     rows = status_rows(con, args.locality, args.year, args.period)
     w = csv.writer(sys.stdout, lineterminator="\n")
-    w.writerow(COLUMNS)
-    for r in rows:
-        w.writerow([_cell(r[c]) for c in COLUMNS])
+    try:
+        w.writerow(COLUMNS)
+        for r in rows:
+            w.writerow([_cell(r[c]) for c in COLUMNS])
+        sys.stdout.flush()
+    except BrokenPipeError:  # `| head`: the reader has gone, which is not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
