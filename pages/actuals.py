@@ -6,8 +6,9 @@ import streamlit as st
 from chitieu.errors import UserError
 from chitieu.store.actuals import list_uploads, undo_upload
 from loaders.actuals_upload import confirm, dry_run
+from ui import auth as auth_ui
 from ui import common
-from ui.i18n import t
+from ui.i18n import column_label, t
 
 f = common.filters()
 lang, year = f["lang"], f["year"]
@@ -26,13 +27,14 @@ if chosen:
                        icon=":material/download:", key="template_download")
 
 st.subheader(t("upload_actuals", lang))
-up = st.file_uploader(t("upload_actuals", lang), type=["xlsx", "xlsm"], key="actuals_file",
-                      label_visibility="collapsed")
+writer = auth_ui.write_gate(lang)  # analysts and admins only; anyone else gets a line on how to log in
+up = None if writer is None else st.file_uploader(t("upload_actuals", lang), type=["xlsx", "xlsm"],
+                                                  key="actuals_file", label_visibility="collapsed")
 if up is not None:
     data = up.getvalue()
     sha = hashlib.sha256(data).hexdigest()
     if st.session_state.get("preview_sha") != sha:  # one dry run per file, not per rerun
-        st.session_state.update(preview=dry_run(common.con(), data, up.name, common.actor()), preview_sha=sha)
+        st.session_state.update(preview=dry_run(common.con(), data, up.name, writer), preview_sha=sha)
     preview = st.session_state["preview"]
     st.markdown(f"**{t('dry_run', lang)}**")
     c = preview.counts()
@@ -40,13 +42,14 @@ if up is not None:
     for issue in preview.file_issues:
         st.error(issue.message(lang))
     if preview.rows:
-        common.table(preview.table(lang), {c: c for c in preview.table(lang).columns}, numbers=["value",
-                     "previous_value"], key="preview_table")
+        table = preview.table(lang)
+        common.table(table, {c: column_label(c, lang) for c in table.columns}, numbers=["value", "previous_value"],
+                     key="preview_table")
     stored = st.session_state.get("stored_sha") == sha
     if not preview.ok:
         st.error(t("blocked", lang), icon=":material/block:")
     elif not stored and st.button(t("confirm", lang), type="primary", key="confirm_upload"):
-        upload_id = confirm(common.con(), preview, common.actor())
+        upload_id = confirm(common.con(), preview, writer)
         common.after_write()
         st.session_state.update(stored_sha=sha, stored_id=upload_id)
         stored = True
@@ -58,16 +61,17 @@ uploads = list_uploads(common.con())
 if uploads.empty:
     common.empty_state(t("no_uploads", lang))
     st.stop()
-common.table(uploads, {c: c for c in ["upload_id", "file_name", "uploader", "uploaded_at", "rows_accepted",
-                                      "rows_rejected", "undone_at", "sample"]}, key="uploads_table")
+common.table(uploads, {c: column_label(c, lang) for c in ["upload_id", "file_name", "uploader", "uploaded_at",
+                                                         "rows_accepted", "rows_rejected", "undone_at", "sample"]},
+             key="uploads_table")
 undoable = uploads[uploads["undone_at"].isna()]["upload_id"].tolist()
-if undoable:
+if undoable and writer is not None:
     left, right = st.columns([3, 1])
     uid = left.selectbox(t("undo", lang), undoable, key="undo_id",
                          format_func=lambda i: f"#{i} — {uploads.set_index('upload_id').at[i, 'file_name']}")
     if right.button(t("undo", lang), key="undo_btn"):
         try:
-            undo_upload(common.con(), int(uid), common.actor())
+            undo_upload(common.con(), int(uid), writer.username)
             common.after_write()
             st.success(t("undone", lang, id=uid))
         except UserError as exc:

@@ -15,11 +15,14 @@ if rows is None or rows.empty:
 
 rows = rows[rows["indicator"] != "unmapped"].assign(indicator_name=lambda d: [indicator_name(r, lang) for r in
                                                                           d.to_dict("records")])
-popular = rows.groupby("indicator")["locality_code"].nunique().sort_values(ascending=False, kind="stable")
+# Default choice: the indicators most localities have figures for (then most localities planned).
+popular = (rows.assign(has=rows["actual"].notna() | rows["actual_verdict"].notna()).groupby("indicator")
+           .agg(with_data=("has", "sum"), planned=("locality_code", "nunique"))
+           .sort_values(["with_data", "planned"], ascending=False, kind="stable").index)
 names = dict(zip(rows["indicator"], rows["name_en" if lang == "en"
                                           else "name_vi"] + " (" + rows["unit"].fillna("") + ")"))
 loc_names = dict(zip(rows["locality_scheme"] + ":" + rows["locality_code"], rows["locality_name"]))
-inds = common.multiselect("ind", t("indicators", lang), list(popular.index), list(popular.index[:4]),
+inds = common.multiselect("ind", t("indicators", lang), list(popular), list(popular[:4]),
                           format_func=names.get)
 locs = common.multiselect("locs", t("localities", lang), sorted(loc_names, key=loc_names.get),
                           sorted(loc_names, key=loc_names.get)[:8], format_func=loc_names.get)

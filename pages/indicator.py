@@ -28,7 +28,10 @@ if len(ranked) > TOP:
     st.caption(t("top_localities", lang, n=TOP))
 unit = sel["unit"].mode().iloc[0] if not sel.empty else ""
 name = names[code].rsplit(" (", 1)[0]
-common.chart("timeline_chart", sel, t("timeline_title", lang, name=name, unit=unit or "–"), lang, key="timeline")
+other_units = sorted(set(sel["unit"].dropna()) - {unit})
+if other_units:  # never one axis for two units: the chart keeps the main unit, the table shows all
+    st.warning(t("units_excluded", lang, unit=unit, others=", ".join(other_units)), icon=":material/warning:")
+common.chart("timeline_chart", sel[sel["unit"] == unit], t("timeline_title", lang, name=name, unit=unit or "–"), lang, key="timeline")
 
 view = sel.sort_values(["year", "locality"], ascending=[False, True]).assign(
     target=[target_text(c, v, h, u, lang) for c, v, h, u in

@@ -23,8 +23,10 @@ icons = {"kpi_met": status_icon("met"), "kpi_on_track": status_icon("on_track"),
          "kpi_behind": status_icon("not_met"), "kpi_no_data": status_icon("no_data")}
 for col, (key, statuses) in zip(st.columns(4), groups.items()):
     n = int(rows["status"].isin(statuses).sum())
-    col.metric(f"{icons[key]} {t(key, lang)}", n, f"{n / len(rows):.0%}".replace(".", ","), delta_color="off",
-               border=True)
+    share = f"{n / len(rows):.0%}"
+    col.metric(f"{icons[key]} {t(key, lang)}", n, border=True,
+               help=t("share_of_targets", lang, share=share, total=len(rows)))
+    col.caption(t("share_of_targets", lang, share=share, total=len(rows)))
 
 TOP = 15
 by_loc = charts.status_counts(rows, "locality_name")

@@ -7,16 +7,20 @@ import streamlit as st
 
 from chitieu.errors import UserError
 from chitieu.model import COMPARATORS, PlanTarget
-from chitieu.store.plans import save_plan
+from chitieu.auth import can_write
+from chitieu.store.plans import locality_key, save_plan
 from loaders.extract import extract_document
 from loaders.locality import detect_locality
+from ui import auth as auth_ui
 from ui import common
 from ui.i18n import t
 
 lang = common.filters()["lang"]
 st.title(t("page_plans", lang))
 catalogue = common.read("catalogue")
-up = st.file_uploader(t("upload_plan", lang), type=["txt", "docx", "pdf"], key="plan_file")
+writer = auth_ui.write_gate(lang)  # analysts and admins only
+up = None if writer is None else st.file_uploader(t("upload_plan", lang), type=["txt", "docx", "pdf"],
+                                                  key="plan_file")
 if up is not None:
     data = up.getvalue()
     sha = hashlib.sha256(data).hexdigest()
@@ -56,9 +60,12 @@ if up is not None:
                     for r in edited[edited["keep"]].to_dict("records")]
             locality = plan.locality if name == plan.locality.name else detect_locality(name, int(year))
             saved = dataclasses.replace(plan, targets=kept, year=int(year), locality=locality)
-            save_plan(common.con(), saved, actor=common.actor())
-            common.after_write()
-            st.success(t("saved_plan", lang, plan=plan.plan_key, n=len(kept)), icon=":material/check:")
+            if not can_write(writer, *locality_key(saved), common.con()):
+                st.error(t("no_right", lang, name=locality.name), icon=":material/lock:")
+            else:
+                save_plan(common.con(), saved, actor=writer.username)
+                common.after_write()
+                st.success(t("saved_plan", lang, plan=plan.plan_key, n=len(kept)), icon=":material/check:")
 
 st.subheader(t("stored_plans", lang))
 plans = common.read("plans")

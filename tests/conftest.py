@@ -15,10 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from chitieu.auth import hash_password
 from chitieu.catalogue import default_catalogue
 from chitieu.model import ExtractedPlan, Locality, PlanTarget
 from chitieu.store import close_db, open_db
 from chitieu.store.plans import save_plan, sync_catalogue
+from chitieu.store.users import add_user
 
 DEMO_LOCALITIES = [
     Locality("Thành phố Quảng Ngãi", "district", "Quảng Ngãi", "test", "QNG"),
@@ -37,6 +39,8 @@ DEMO_TARGETS = [
     ("unmapped", "ge", 3.0, None, "công trình", (None, None, None)),
 ]
 DEMO_YEARS = (2022, 2023)
+DEMO_PASSWORD = "Mat-khau-thu-2025"
+DEMO_USERS = [("admin", "admin", []), ("ba_to", "analyst", [("test", "BTO")]), ("viewer", "viewer", [])]
 
 
 def _demo_plan(loc: Locality, year: int, k: int) -> ExtractedPlan:
@@ -86,6 +90,8 @@ def make_demo_db(path: Path) -> Path:
                 "value, unit, standing, source) VALUES (?, 'test', 'PQC', 'tourist_arrivals', '', 2022, 'FY', "
                 "5009870, 'lượt', 'official', 'demo table')", [upload_id])
     cur.close()
+    for name, role, locs in DEMO_USERS:
+        add_user(con, name, role, hash_password(DEMO_PASSWORD), localities=locs, actor="test")
     close_db(path)
     return path
 

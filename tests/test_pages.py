@@ -18,9 +18,12 @@ PAGES = ["pages/overview.py", "pages/locality.py", "pages/compare.py", "pages/in
          "pages/actuals.py"]
 
 
-def app(db: Path, monkeypatch, page: str | None = None, query: dict | None = None) -> AppTest:
+def app(db: Path, monkeypatch, page: str | None = None, query: dict | None = None, user: str | None = None
+        ) -> AppTest:
     monkeypatch.setenv("CHITIEU_DB", str(db))
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
+    if user:
+        at.session_state["chitieu_user"] = user  # what ui.auth keeps after a login
     if query:
         at.query_params.update(query)
     at.run()
@@ -122,7 +125,7 @@ def test_plan_upload_review_and_save(tmp_path, monkeypatch):
     from tests.conftest import make_demo_db
     db = make_demo_db(tmp_path / "plans.duckdb")
     plan_file = sorted((ROOT / "data" / "plans").glob("*.txt"))[0]
-    at = app(db, monkeypatch, "pages/plans.py")
+    at = app(db, monkeypatch, "pages/plans.py", user="admin")
     at.file_uploader(key="plan_file").upload(plan_file.name, plan_file.read_bytes(), "text/plain").run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.success, "the extracted targets are announced"
@@ -137,7 +140,7 @@ def test_plan_upload_review_and_save(tmp_path, monkeypatch):
 def test_actuals_template_upload_confirm_undo(tmp_path, monkeypatch):
     from tests.conftest import fill_template, make_demo_db
     db = make_demo_db(tmp_path / "actuals.duckdb")
-    at = app(db, monkeypatch, "pages/actuals.py", query={"year": "2022", "tlocs": "test:BTO"})
+    at = app(db, monkeypatch, "pages/actuals.py", query={"year": "2022", "tlocs": "test:BTO"}, user="ba_to")
     assert at.get("download_button"), "a template download button"
     data = fill_template(_template_bytes(db, ["test:BTO"], 2022), {"economic_growth": 9.0})
     at.file_uploader(key="actuals_file").upload("bao_cao.xlsx", data, XLSX).run()
@@ -154,6 +157,25 @@ def test_actuals_template_upload_confirm_undo(tmp_path, monkeypatch):
     at.button(key="undo_btn").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert _status(db, "BTO", "economic_growth") == "not_met"
+
+
+@pytest.mark.parametrize("user", [None, "viewer"])
+def test_readers_cannot_upload(demo_db, monkeypatch, user):
+    for page in ("pages/actuals.py", "pages/plans.py"):
+        at = app(demo_db, monkeypatch, page, query={"year": "2022"}, user=user)
+        assert not at.file_uploader, f"{page}: no upload for {user or 'anonymous'}"
+        assert any("Đăng nhập" in i.value or "chỉ được xem" in i.value for i in at.info)
+    assert not at.get("button") or all(b.key != "undo_btn" for b in at.button)
+
+
+def test_analyst_cannot_upload_for_another_locality(tmp_path, monkeypatch):
+    from tests.conftest import fill_template, make_demo_db
+    db = make_demo_db(tmp_path / "rights.duckdb")
+    at = app(db, monkeypatch, "pages/actuals.py", query={"year": "2022"}, user="ba_to")
+    data = fill_template(_template_bytes(db, ["test:QNG"], 2022), {"economic_growth": 9.0})
+    at.file_uploader(key="actuals_file").upload("qng.xlsx", data, XLSX).run()
+    assert at.error, "rights error in the dry run"
+    assert not [b for b in at.button if b.key == "confirm_upload"]
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -22,11 +22,11 @@ PERCENT_CAP = 150.0  # bars beyond this are drawn at the cap; the label keeps th
 ROW_PX = 30
 
 
-def wrap(text: str, width: int = 42) -> str:
+def wrap(text: str, width: int = 42, max_lines: int = 3) -> str:
     """Break a long label into lines joined by <br> (Plotly's line break)."""
     lines = textwrap.wrap(str(text), width=width) or [""]
-    if len(lines) > 3:
-        lines = lines[:3]
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
         lines[-1] = lines[-1][: width - 1] + "…"
     return "<br>".join(lines)
 
@@ -75,10 +75,12 @@ def status_counts_chart(counts: pd.DataFrame, title: str, lang: str = "vi") -> g
             insidetextanchor="middle", textfont={"color": "white" if status not in ("no_data", "not_assessable")
                                                  else "#222"},
             hovertemplate="%{y}<br>" + status_label(status, lang) + ": %{x}<extra></extra>")
-    fig.update_xaxes(title=t("n_targets", lang), gridcolor="#eee", rangemode="tozero")
+    fig.update_xaxes(title=t("n_targets", lang), gridcolor="#eee", rangemode="tozero", tickformat=",~f")
     fig.update_yaxes(automargin=True)
-    return _layout(fig, title, 120 + ROW_PX * 1.3 * len(order), barmode="stack",
-                   legend={"orientation": "h", "y": -0.15 if len(order) > 4 else -0.4, "x": 0,
+    plot_h = 60 + 40 * len(order)
+    # Legend under the axis title; in a half-width column its items wrap onto up to 4 rows.
+    return _layout(fig, title, plot_h + 60 + 190, barmode="stack", margin={"l": 10, "r": 20, "t": 60, "b": 190},
+                   legend={"orientation": "h", "y": -75 / plot_h, "yanchor": "top", "x": 0,
                            "traceorder": "normal"})
 
 
@@ -98,7 +100,7 @@ def bullet_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     for cat, part in rows.groupby("_cat", sort=True):
         order.append(f"<b>{cat.upper()}</b>")
         for i, r in zip(part.index, part.to_dict("records")):
-            label_of[i] = wrap(f"{i + 1}. {_name(r, lang)}", 48)
+            label_of[i] = wrap(f"{i + 1}. {_name(r, lang)}", 62, max_lines=2)
             order.append(label_of[i])
     headings = [o for o in order if o.startswith("<b>")]
     data = [{"type": "bar", "orientation": "h", "y": headings, "x": [0] * len(headings), "showlegend": False,
@@ -116,7 +118,9 @@ def bullet_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
             "text": [f"{status_icon(status)} {pct(p) if pd.notna(p) else status_label(status, lang, False)}"
                      for p in sub["percent"]],
             "hovertext": [_hover(r, lang) for r in recs], "hoverinfo": "text"})
-    height = int(150 + ROW_PX * len(order))
+    lines = max(o.count("<br>") + 1 for o in order)
+    row_px = 16 * lines + 14  # every row gets room for the tallest label: no overlapping text
+    height = int(190 + row_px * len(order))
     layout = {
         "barmode": "overlay", "bargap": 0.3,
         "yaxis": {"categoryorder": "array", "categoryarray": order[::-1], "automargin": True,
@@ -125,8 +129,8 @@ def bullet_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
                   "tickvals": [0, 25, 50, 75, 100, 125, 150], "title": {"text": t("percent_axis", lang)}},
         "shapes": [{"type": "line", "x0": 100, "x1": 100, "y0": 0, "y1": 1, "yref": "paper",
                     "line": {"color": "#333", "dash": "dash", "width": 1.5}}],
-        "legend": {"orientation": "h", "x": 0, "y": -ROW_PX / height, "yanchor": "top"},
-        "margin": {"l": 10, "r": 20, "t": 110, "b": 50}}
+        "legend": {"orientation": "h", "x": 0, "y": -row_px / height, "yanchor": "top"},
+        "margin": {"l": 10, "r": 20, "t": 130, "b": 50}}
     return _layout(go.Figure(data=data, layout=layout), title, height, **layout)
 
 
@@ -221,7 +225,7 @@ def target_actual_bars(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.F
                 marker={"color": [status_color(s) for s in rows["status"]]},
                 text=[f"{status_icon(s)} {num(a)}" for s, a in zip(rows["status"], rows["actual"])],
                 textposition="outside", cliponaxis=False)
-    fig.update_yaxes(title=unit, gridcolor="#eee", rangemode="tozero")
+    fig.update_yaxes(title=unit, gridcolor="#eee", rangemode="tozero", tickformat=",~f")
     return _layout(fig, title, 380, barmode="group", legend={"orientation": "h", "y": 1.02, "yanchor": "bottom",
                                                               "x": 1, "xanchor": "right"})
 
@@ -239,7 +243,8 @@ def timeline_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.Figur
     for k, (loc, part) in enumerate(rows.sort_values("year").groupby("locality", sort=False)):
         color = palette[k % len(palette)]
         fig.add_scatter(x=part["year"], y=part["value"], mode="lines+markers", name=f"{loc} — {t('target', lang)}",
-                        line={"color": color, "dash": "dash"}, marker={"symbol": "line-ew-open", "size": 14},
+                        line={"color": color, "dash": "dash", "width": 2},
+                        marker={"symbol": "line-ew", "size": 26, "line": {"width": 4, "color": color}},
                         legendgroup=loc, hovertemplate="%{x}: %{y}<extra></extra>")
         has = part["actual"].notna()
         fig.add_scatter(x=part.loc[has, "year"], y=part.loc[has, "actual"], mode="lines+markers+text",
@@ -250,7 +255,7 @@ def timeline_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.Figur
                                                                        part.loc[has, "status"])], hoverinfo="text")
     years = sorted(rows["year"].unique())
     fig.update_xaxes(tickmode="array", tickvals=years, ticktext=[str(y) for y in years], title=t("year", lang))
-    fig.update_yaxes(title=unit, gridcolor="#eee", rangemode="tozero")
+    fig.update_yaxes(title=unit, gridcolor="#eee", rangemode="tozero", tickformat=",~f")
     return _layout(fig, title, 420, legend={"orientation": "h", "y": -0.2, "x": 0})
 
 

@@ -14,6 +14,7 @@ import importlib
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+import pandas as pd
 import streamlit as st
 
 from chitieu import settings
@@ -241,6 +242,9 @@ def table(df, columns: dict[str, str], numbers: Sequence[str] = (), percents: Se
     Vietnamese notation, still sorted as numbers."""
     from ui.format import vn_table
     view = df[list(columns)].rename(columns=columns)
+    for c in view.columns:  # text cells never read "None"; numeric ones keep their type for sorting
+        if view[c].dtype == object or pd.api.types.is_string_dtype(view[c]):
+            view[c] = view[c].astype(object).where(view[c].notna(), "–")
     return st.dataframe(vn_table(view, [columns[c] for c in numbers], [columns[c] for c in percents]),
                         hide_index=True, **kw)
 

@@ -40,6 +40,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "kpi_on_track": ("Đúng tiến độ", "On track"),
     "kpi_behind": ("Chưa đạt / có nguy cơ", "Not met / at risk"),
     "kpi_no_data": ("Chưa có số liệu / chưa đánh giá", "No data / not assessable"),
+    "share_of_targets": ("{share} trong {total} chỉ tiêu", "{share} of {total} targets"),
     "by_locality": ("Theo địa phương", "By locality"),
     "by_category": ("Theo lĩnh vực", "By area"),
     "most_behind": ("Các chỉ tiêu chậm nhất", "Targets most behind"),
@@ -104,6 +105,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "timeline_title": ("{name} qua các năm ({unit}): chỉ tiêu (nét đứt) và thực hiện (nét liền)",
                        "{name} over the years ({unit}): target (dashed) and actual (solid)"),
     "no_indicator_data": ("Chỉ tiêu này chưa có trong kế hoạch nào.", "No plan has this indicator yet."),
+    "units_excluded": ("Biểu đồ chỉ vẽ các chỉ tiêu tính bằng {unit}; các dòng tính bằng {others} chỉ có trong "
+                       "bảng (đơn vị khác nhau, không vẽ chung một trục).",
+                       "The chart shows the targets in {unit} only; rows in {others} are in the table (different "
+                       "units are never drawn on one axis)."),
     "top_localities": ("Tối đa {n} địa phương (nhiều dữ liệu nhất); chọn thêm ở ô bên trên.",
                        "At most {n} localities (most data first); pick others above."),
     # Plans
@@ -115,6 +120,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "save_plan": ("Lưu kế hoạch", "Save plan"),
     "saved_plan": ("Đã lưu kế hoạch {plan}: {n} chỉ tiêu.", "Plan {plan} saved: {n} targets."),
     "stored_plans": ("Các kế hoạch đã lưu", "Stored plans"),
+    "no_right": ("Bạn không có quyền lưu kế hoạch cho {name}.", "You may not store plans for {name}."),
     "catalogue": ("Danh mục chỉ tiêu", "Indicator catalogue"),
     "no_plans": ("Chưa có kế hoạch nào. Tải một tệp lên ở trên.", "No plan yet. Upload a file above."),
     "extract_missing": ("Bộ đọc kế hoạch chưa sẵn sàng trên máy này.", "The plan reader is not available here."),
@@ -136,6 +142,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "actuals_missing": ("Chức năng nhập số liệu chưa sẵn sàng trên máy này.", "Actuals entry is not available here."),
     "no_targets_for_template": ("Chưa có chỉ tiêu nào để lập mẫu: hãy lưu một kế hoạch trước.",
                                 "No target to build a template from: store a plan first."),
+    "col_sheet": ("Trang", "Sheet"), "col_row": ("Dòng", "Row"), "col_value": ("Giá trị", "Value"),
+    "col_verdict": ("Đánh giá", "Verdict"), "col_outcome": ("Kết quả kiểm tra", "Check"),
+    "col_change": ("Thay đổi", "Change"), "col_previous_value": ("Số cũ", "Previous value"),
+    "col_previous_standing": ("Mức độ số cũ", "Previous standing"), "col_why": ("Lý do", "Why"),
+    "col_upload_id": ("Số", "No."), "col_file_name": ("Tệp", "File"), "col_uploader": ("Người tải", "Uploaded by"),
+    "col_uploaded_at": ("Thời điểm", "Time"), "col_rows_accepted": ("Dòng nhận", "Rows accepted"),
+    "col_rows_rejected": ("Dòng loại", "Rows rejected"), "col_undone_at": ("Hoàn tác lúc", "Undone at"),
+    "col_sample": ("Dữ liệu mẫu", "Sample data"),
     "read_only": ("Bạn chỉ có quyền xem.", "You have read-only access."),
 }
 
@@ -150,6 +164,16 @@ def t(key: str, lang: str = "vi", **fmt) -> str:
 
 # Symbols that the default fonts of a fresh Linux browser draw (no colour-emoji font there).
 _SAFE_ICON = {"not_assessable": "◌"}
+
+
+_COLUMN_KEYS = {"locality": "locality", "indicator": "indicator", "scope": "scope", "year": "year",
+                "period": "period", "unit": "unit", "standing": "standing"}
+
+
+def column_label(col: str, lang: str = "vi") -> str:
+    """Header for a data column (preview and upload tables): translated when known."""
+    key = _COLUMN_KEYS.get(col, f"col_{col}")
+    return t(key, lang) if key in STRINGS else col
 
 
 def status_icon(status: str) -> str:

@@ -1,0 +1,204 @@
+"""End-to-end: the real app (`streamlit run`) in Debian's headless Chromium, driven by Playwright.
+
+Overview → locality → compare, then the actuals round trip a user does: download the
+template, fill it (openpyxl), upload it, confirm, and see the new status on the locality
+page. Screenshots go to tests/_artifacts/ and the main ones to docs/screenshots/ (README).
+
+The server gets its own database (the bundled sample built into a temp dir), a free loopback
+port and its own process group, which the test stops. In CI (CI=true) a missing chromium is a
+failure, never a skip (.ci/run installs it).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from chitieu.store import close_db, open_db, reads
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "_artifacts"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+pytestmark = pytest.mark.browser
+
+
+def _require_browser():
+    missing = not Path(CHROMIUM).exists()
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing = True
+    if missing:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail("CI: browser tests must run: /usr/bin/chromium or playwright is missing "
+                        "(python3 tasks.py test installs chromium as root)")
+        pytest.skip("chromium or playwright missing (apt-get install chromium chromium-driver)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The app on 127.0.0.1:<free port> with its own sample database; yields (base_url, facts)."""
+    _require_browser()
+    from loaders.build import build_database
+    db = tmp_path_factory.mktemp("e2e") / "chitieu.duckdb"
+    build_database(db)
+    con = open_db(db)
+    year = reads.default_year(con)
+    facts = {"db": db, "year": year, "localities": reads.localities(con, year)}
+    rows = reads.status_table(con, year, "FY")
+    # A target with no figure yet, numeric, "more is better", judged at once: the upload will meet it.
+    todo = rows[(rows["status"] == "no_data") & rows["comparator"].isin(["ge", "gt"]) & rows["value"].notna()
+                & (rows["value"] > 0) & (rows["indicator"] != "unmapped")]
+    facts["todo"] = todo.iloc[0].to_dict()
+    # An analyst for that locality (uploads need a login once users exist).
+    from chitieu.auth import hash_password
+    from chitieu.store.users import add_user
+    from tests.conftest import DEMO_PASSWORD
+    add_user(con, "chuyen_vien", "analyst", hash_password(DEMO_PASSWORD),
+             localities=[(facts["todo"]["locality_scheme"], facts["todo"]["locality_code"])], actor="e2e")
+    facts["login"] = ("chuyen_vien", DEMO_PASSWORD)
+    close_db(db)  # the server process holds the file from now on
+    port = _free_port()
+    env = dict(os.environ, CHITIEU_DB=str(db), STREAMLIT_SERVER_HEADLESS="true",
+               STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = open(ARTIFACTS / "server.log", "wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                pytest.fail(f"streamlit did not start: {(ARTIFACTS / 'server.log').read_text(errors='replace')}")
+            time.sleep(0.3)
+        yield base, facts
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)  # our own process group only
+            proc.wait(timeout=15)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser_page(server):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1440, "height": 1800}, accept_downloads=True,
+                                      locale="vi-VN")
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def settle(page, charts: int = 0) -> None:
+    """Wait until Streamlit has finished the run and drawn `charts` Plotly charts."""
+    page.wait_for_selector('[data-testid="stAppViewContainer"]')
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=30_000)
+    if charts:
+        page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}",
+                               timeout=30_000)
+    page.wait_for_timeout(800)  # let Plotly finish its transitions before a screenshot
+    exc = page.locator('[data-testid="stException"]')
+    assert exc.count() == 0, exc.first.inner_text()
+
+
+def shot(page, name: str, publish: bool = True) -> None:
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    if publish:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, SCREENSHOTS / path.name)
+
+
+def test_overview_locality_compare_and_actuals_round_trip(server, browser_page, tmp_path):
+    from tests.conftest import fill_template
+    base, facts = server
+    page, year, todo = browser_page, facts["year"], facts["todo"]
+    loc_key = f"{todo['locality_scheme']}:{todo['locality_code']}"
+
+    page.goto(f"{base}/?year={year}")
+    settle(page, charts=2)
+    assert page.get_by_role("heading", name="Tổng quan").is_visible()
+    assert page.get_by_text("Chưa đạt / có nguy cơ").first.is_visible()
+    shot(page, "overview")
+
+    page.goto(f"{base}/dia-phuong?year={year}&loc={loc_key}")
+    settle(page, charts=1)
+    assert page.get_by_text(todo["locality_name"]).first.is_visible()
+    shot(page, "locality")
+
+    page.goto(f"{base}/so-sanh?year={year}")
+    settle(page, charts=1)
+    shot(page, "compare")
+
+    page.goto(f"{base}/chi-tieu?ind1={todo['indicator']}")
+    settle(page, charts=1)
+    shot(page, "indicator")
+
+    # The analyst logs in (sidebar), then the round trip: template → fill → upload → preview → confirm.
+    page.goto(f"{base}/nhap-so-lieu?year={year}&tlocs={loc_key}")
+    settle(page)
+    page.get_by_text("Đăng nhập (để nhập số liệu)").click()
+    page.get_by_label("Tên đăng nhập").fill(facts["login"][0])
+    page.get_by_label("Mật khẩu").fill(facts["login"][1])
+    page.get_by_role("button", name="Đăng nhập", exact=True).click()
+    page.get_by_text("Đăng nhập: ").first.wait_for()
+    settle(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Tải mẫu Excel").click()
+    template = tmp_path / "mau.xlsx"
+    download.value.save_as(template)
+    filled = tmp_path / "bao_cao.xlsx"
+    filled.write_bytes(fill_template(template.read_bytes(), {todo["indicator"]: round(todo["value"] * 1.2, 2)}))
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(filled))
+    page.get_by_role("button", name="Xác nhận ghi").wait_for()
+    settle(page)
+    shot(page, "actuals_preview")
+    page.get_by_role("button", name="Xác nhận ghi").click()
+    page.get_by_text("Đã ghi").wait_for()
+    settle(page)
+    shot(page, "actuals")
+
+    # The new status shows at once on the locality page (caches cleared after the write).
+    page.goto(f"{base}/dia-phuong?year={year}&loc={loc_key}")
+    settle(page, charts=1)
+    name = todo["name_vi"]
+    expander = page.locator('[data-testid="stExpander"]').filter(has_text=name).first
+    assert "Vượt" in expander.inner_text(), expander.inner_text()
+    expander.click()
+    expander.get_by_text("Câu trong kế hoạch").first.wait_for()
+    expander.scroll_into_view_if_needed()
+    shot(page, "locality_after_upload", publish=False)
