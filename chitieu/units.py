@@ -49,6 +49,7 @@ _TONE_MARKS = {"\u0300": "2", "\u0301": "1", "\u0309": "3", "\u0303": "4", "\u03
 _WORD = re.compile(r"[^\W_]+")
 
 
+@lru_cache(maxsize=100_000)
 def _word_key(word: str) -> str:
     decomposed = unicodedata.normalize("NFD", word)
     tone = "".join(_TONE_MARKS[c] for c in decomposed if c in _TONE_MARKS)
@@ -269,6 +270,12 @@ class _Context:
         return bool(self.folded) and f" {fold(phrase)} " in self.folded
 
 
+@lru_cache(maxsize=8)
+def _context(text: str) -> _Context:
+    """One prepared context per document: resolve_locality is called for several candidates."""
+    return _Context(text)
+
+
 def _narrow_by_context(cands: list[Unit], ctx: _Context) -> tuple[list[Unit], str]:
     """Keep the candidate the document names by its full name when only one is so named
     ("huyện Ba Tơ" settles Huyện Ba Tơ against Thị trấn Ba Tơ); then those whose ancestors
@@ -339,7 +346,7 @@ def resolve_locality(name: str, *, level: str | None = None, province: str | Non
                 return Resolution(query, "unknown", matched_by=how,
                                   reason=f"no unit of that name in province {nfc(province)}")
     if len(cands) > 1 and context:
-        cands, ctx_why = _narrow_by_context(cands, _Context(context))
+        cands, ctx_why = _narrow_by_context(cands, _context(context))
         if ctx_why:
             why.append(ctx_why)
     cands.sort(key=lambda u: (u.scheme, u.code))

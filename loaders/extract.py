@@ -61,6 +61,7 @@ class Doc:
     matcher: CatalogueMatcher
     catalogue: dict[str, Indicator]
     notes: list[str] = field(default_factory=list)
+    para: tuple[int, int] | None = None     # the paragraph being read (OCR alias pre-selection)
 
 
 # ---------------------------------------------------------------- clauses and parentheses
@@ -159,7 +160,7 @@ def _choose_codes(doc: Doc, codes: tuple[str, ...], mention: Mention | None) -> 
 
 
 def _own_match(doc: Doc, s: int, e: int, exclude: list[tuple[int, int]]) -> list[Match]:
-    found = [m for m in doc.matcher.find(doc.ocr, s, e, doc.ocr_mode)
+    found = [m for m in doc.matcher.find(doc.ocr, s, e, doc.ocr_mode, doc.para)
              if not any(a <= m.start < b for a, b in exclude)]
     return found
 
@@ -471,7 +472,7 @@ def extract_text(text: str, plan_key: str = "plan", source_file: str = "",
     doc = Doc(text, fold_chars(text), ocr_fold_chars(text), diacritic_ratio(text) < 0.15,
               _matcher(catalogue), catalogue)
     items, sectioned = target_items(text, doc.ocr)
-    year = detect_year(text)
+    year = detect_year(text, doc.ocr)
     targets: list[PlanTarget] = []
     table_rows: list[tuple[int, int]] = []
     for layout in find_tables(text, doc.ocr, year):
@@ -484,6 +485,7 @@ def extract_text(text: str, plan_key: str = "plan", source_file: str = "",
         if any(a <= para.start < b for a, b in table_rows) or doc.text[para.start:para.end].count("|") >= 3:
             continue
         subject = None
+        doc.para = (para.body_start, para.end)
         siblings = find_mentions(doc.plain, para.body_start, para.end, doc.ocr)
         for a, b in split_clauses(text, para.body_start, para.end):
             if not sectioned and not find_mentions(doc.plain, a, b, doc.ocr):
@@ -496,7 +498,8 @@ def extract_text(text: str, plan_key: str = "plan", source_file: str = "",
                 new = [t for t in new if t.indicator != "unmapped" and t.value is not None]
             targets += new
     plan = ExtractedPlan(plan_key=plan_key, source_file=source_file, sha256=sha256, text=text,
-                         locality=detect_locality(text, year), year=year, title=detect_title(text),
+                         locality=detect_locality(text, year, doc.ocr), year=year,
+                         title=detect_title(text, doc.ocr),
                          targets=_dedupe(targets), notes=doc.notes)
     if not sectioned:
         plan.notes.append("Không thấy mục chỉ tiêu; chỉ lấy các câu có số liệu / no target section found; "

@@ -44,9 +44,9 @@ def _title_span(text: str, folded: str) -> tuple[int, int]:
     return m.start(), end
 
 
-def detect_year(text: str) -> int | None:
+def detect_year(text: str, folded: str | None = None) -> int | None:
     """The plan year: "năm YYYY" in the title, else in the date line, else the commonest year."""
-    folded = ocr_fold_chars(text)
+    folded = folded if folded is not None else ocr_fold_chars(text)
     ts, te = _title_span(text, folded)
     m = _YEAR_AFTER_NAM.search(folded, ts, te)
     if m:
@@ -63,8 +63,8 @@ def detect_year(text: str) -> int | None:
     return None
 
 
-def detect_title(text: str) -> str:
-    folded = ocr_fold_chars(text)
+def detect_title(text: str, folded: str | None = None) -> str:
+    folded = folded if folded is not None else ocr_fold_chars(text)
     ts, te = _title_span(text, folded)
     return re.sub(r"[\s*]+", " ", text[ts:te]).strip()[:300]
 
@@ -109,9 +109,9 @@ def _candidates(text: str, folded: str) -> tuple[dict[tuple[str, str], float], s
     return scores, level_hint
 
 
-def detect_locality(text: str, year: int | None = None) -> Locality:
-    folded = ocr_fold_chars(text)
-    year = year or detect_year(text)
+def detect_locality(text: str, year: int | None = None, folded: str | None = None) -> Locality:
+    folded = folded if folded is not None else ocr_fold_chars(text)
+    year = year or detect_year(text, folded)
     scores, level_hint = _candidates(text, folded)
     if not scores:
         return Locality(note="không tìm thấy tên địa phương / no locality name found")

@@ -12,11 +12,13 @@ An alias shared by several indicators is resolved by the unit of the value (a % 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rapidfuzz.fuzz import ratio
+from rapidfuzz import process
+from rapidfuzz.fuzz import partial_ratio, ratio
 
 from chitieu.catalogue import Indicator
 from chitieu.textnorm import ocr_fold
@@ -57,11 +59,17 @@ class CatalogueMatcher:
                     by_alias[toks][ind.code] = None
                     self.alias_text.setdefault(toks, name)
         self.aliases = {k: tuple(v) for k, v in by_alias.items()}
+        # Clean text matches exactly and in order, so an alias can only start at its first word.
         self.index: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         for toks in self.aliases:
-            for t in set(toks):
-                self.index[t].append(toks)
+            self.index[toks[0]].append(toks)
         self.growth_of = self._growth_relation()
+        self.alias_keys = list(self.aliases)
+        self.alias_strings = [" ".join(a) for a in self.alias_keys]
+        self._cache: dict[tuple, list] = {}
+        self._tok_text: str | None = None
+        self._toks: list[tuple[str, int, int]] = []
+        self._tok_starts: list[int] = []
 
     def _growth_relation(self) -> dict[str, str]:
         """base indicator code -> its growth-rate indicator ("Tốc độ tăng <name>")."""
@@ -75,20 +83,52 @@ class CatalogueMatcher:
                     out[base] = i.code
         return out
 
-    def find(self, folded: str, start: int, end: int, ocr_mode: bool = False) -> list[Match]:
-        """All plausible alias matches in folded[start:end], best first."""
-        toks = tokens(folded, start, end)
+    def find(self, folded: str, start: int, end: int, ocr_mode: bool = False,
+             within: tuple[int, int] | None = None) -> list[Match]:
+        """All plausible alias matches in folded[start:end], best first (memoised per span).
+
+        `within`: a larger span (the paragraph) used to pre-select aliases once in OCR mode."""
+        key = (folded[start:end], start, end, ocr_mode)
+        hit = self._cache.get(key)
+        if hit is None:
+            if len(self._cache) > 20000:
+                self._cache.clear()
+            hit = self._cache[key] = self._find(folded, start, end, ocr_mode, within)
+        return list(hit)
+
+    def _tokens(self, folded: str, start: int, end: int) -> list[tuple[str, int, int]]:
+        """Tokens of a span; long spans are cut from the whole text's tokens (tokenised once)."""
+        if end - start < 2000:
+            return tokens(folded, start, end)
+        if self._tok_text is not folded:
+            self._tok_text = folded
+            self._toks = tokens(folded, 0, len(folded))
+            self._tok_starts = [t[1] for t in self._toks]
+        lo = bisect_left(self._tok_starts, start)
+        hi = bisect_left(self._tok_starts, end)
+        return [t for t in self._toks[lo:hi] if t[2] <= end]
+
+    def _ocr_candidates(self, folded: str, start: int, end: int) -> list[tuple[str, ...]]:
+        key = (folded[start:end], "ocr")
+        hit = self._cache.get(key)
+        if hit is None:
+            text = " ".join(t[0] for t in self._tokens(folded, start, end))
+            # approximate prefilter in C: the alias must roughly occur in the text
+            found = process.extract(text, self.alias_strings, scorer=partial_ratio, score_cutoff=62, limit=None)
+            hit = self._cache[key] = [self.alias_keys[i] for _, _, i in found]
+        return hit
+
+    def _find(self, folded: str, start: int, end: int, ocr_mode: bool, within=None) -> list[Match]:
+        toks = self._tokens(folded, start, end)
         if not toks:
             return []
         words = [t[0] for t in toks]
         if ocr_mode:
-            candidates = list(self.aliases)
+            candidates = self._ocr_candidates(folded, *(within or (start, end)))
         else:
-            seen: dict[tuple[str, ...], int] = defaultdict(int)
-            for w in set(words):
-                for a in self.index.get(w, ()):
-                    seen[a] += 1
-            candidates = [a for a, n in seen.items() if n >= max(1, (len(set(a)) + 1) // 2)]
+            # clean text matches words exactly: every word of the alias must be present
+            present = set(words)
+            candidates = [a for w in present for a in self.index.get(w, ()) if present.issuperset(a)]
         out = []
         for alias in candidates:
             m = _align(alias, words, ocr_mode)

@@ -49,8 +49,15 @@ def _tok_eq(a: str, b: str, fuzzy: bool) -> bool:
 _NEVER_SCOPE = {"dat", "duoc", "co", "la", "hoan", "thuc", "su", "tham", "xep", "khong", "tang", "giam"}
 
 
+_BY_FIRST: dict[str, list] = {}
+for _p, _c in _PHRASE_TOKENS:
+    _BY_FIRST.setdefault(_p[0], []).append((_p, _c))
+
+
 def _phrase_at(toks, i, fuzzy):
-    for phrase, canon in _PHRASE_TOKENS:
+    if i >= len(toks):
+        return 0, None
+    for phrase, canon in (_PHRASE_TOKENS if fuzzy else _BY_FIRST.get(toks[i][0], ())):
         n = len(phrase)
         if i + n > len(toks):
             continue

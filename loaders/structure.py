@@ -104,7 +104,10 @@ def build_tree(paras: list[Para], folded: str) -> list[Para]:
 
 
 def _has_marked(p: Para) -> bool:
-    return any(c.marked or _has_marked(c) for c in p.children)
+    cached = p.__dict__.get("_has_marked")
+    if cached is None:
+        cached = p.__dict__["_has_marked"] = any(c.marked or _has_marked(c) for c in p.children)
+    return cached
 
 
 def _collect(p: Para, out: list[Para]) -> None:
