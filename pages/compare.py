@@ -7,6 +7,7 @@ from ui.i18n import indicator_name, status_label, t
 
 f = common.filters()
 lang, year, period = f["lang"], f["year"], f["period"]
+per = "period_en" if lang == "en" else "period_vi"  # period of the actual, in words
 st.title(t("page_compare", lang))
 rows = common.read("status_table", year, period) if year is not None else None
 if rows is None or rows.empty:
@@ -34,8 +35,10 @@ if not inds or len(locs) < 2 or sel.empty:
 
 for code, part in sel.groupby("indicator"):  # comparability: same unit, scope, way of setting, period
     problems = [t(k, lang, v=", ".join(sorted(map(str, set(part[c].dropna()))))) for k, c in
-                (("diff_unit", "unit"), ("diff_scope", "scope"), ("diff_comparator", "comparator"),
-                 ("diff_period", "actual_period")) if part[c].dropna().nunique() > 1]
+                (("diff_unit", "unit"), ("diff_comparator", "comparator"),
+                 ("diff_period", per)) if part[c].dropna().nunique() > 1]
+    if part.groupby("locality")["scope"].apply(frozenset).nunique() > 1:  # localities measure different groups
+        problems.append(t("diff_scope", lang, v=", ".join(sorted(set(part["scope"]) - {""}))))
     if problems:
         st.warning(t("not_comparable", lang, name=names[code], why="; ".join(problems)), icon=":material/warning:")
 
@@ -55,7 +58,7 @@ view = sel.assign(target=[target_text(c, v, h, u, lang) for c, v, h, u in
                           zip(sel["comparator"], sel["value"], sel["value_high"], sel["unit"])],
                   status_text=sel["status"].map(lambda s: status_label(s, lang)))
 common.table(view, dict(zip(["locality", "indicator_name", "target", "actual", "unit", "percent", "status_text",
-                             "actual_period"], common.headers(lang, "locality", "indicator", "target", "actual",
+                             per], common.headers(lang, "locality", "indicator", "target", "actual",
                                                               "unit", "percent", "status", "period"))),
              numbers=["actual"], percents=["percent"], key="compare_table")
 with st.expander(t("why", lang)):

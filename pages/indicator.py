@@ -7,6 +7,7 @@ from ui.i18n import status_label, t
 
 f = common.filters()
 lang, period = f["lang"], f["period"]
+per = "period_en" if lang == "en" else "period_vi"  # period of the actual, in words
 st.title(t("page_indicator", lang))
 inds = common.read("indicators_in_use")
 if inds.empty:
@@ -31,14 +32,15 @@ name = names[code].rsplit(" (", 1)[0]
 other_units = sorted(set(sel["unit"].dropna()) - {unit})
 if other_units:  # never one axis for two units: the chart keeps the main unit, the table shows all
     st.warning(t("units_excluded", lang, unit=unit, others=", ".join(other_units)), icon=":material/warning:")
-common.chart("timeline_chart", sel[sel["unit"] == unit], t("timeline_title", lang, name=name, unit=unit or "–"), lang, key="timeline")
+common.chart("timeline_chart", sel[sel["unit"] == unit], t("timeline_title", lang, name=name, unit=unit or "–"),
+             lang, key="timeline")
 
 view = sel.sort_values(["year", "locality"], ascending=[False, True]).assign(
     target=[target_text(c, v, h, u, lang) for c, v, h, u in
             zip(sel["comparator"], sel["value"], sel["value_high"], sel["unit"])],
     status_text=sel["status"].map(lambda s: status_label(s, lang)))
 common.table(view, dict(zip(["year", "locality", "target", "actual", "unit", "percent", "status_text",
-                             "actual_period", "text"],
+                             per, "text"],
                             common.headers(lang, "year", "locality", "target", "actual", "unit", "percent",
                                            "status", "period", "plan_sentence"))),
              numbers=["actual"], percents=["percent"], key="indicator_table")

@@ -7,6 +7,7 @@ from ui.i18n import category_label, status_label, t
 
 f = common.filters()
 lang, year, period = f["lang"], f["year"], f["period"]
+per = "period_en" if lang == "en" else "period_vi"  # period of the actual, in words
 st.title(t("page_locality", lang))
 if year is None:
     common.empty_state(t("empty_db", lang))
@@ -39,7 +40,7 @@ table = rows.assign(status_text=rows["status"].map(lambda s: status_label(s, lan
                     name=rows["name_en" if lang == "en" else "name_vi"],
                     target=[target_text(c, v, h, u, lang) for c, v, h, u in
                             zip(rows["comparator"], rows["value"], rows["value_high"], rows["unit"])])
-common.table(table, dict(zip(["status_text", "name", "scope", "target", "actual", "unit", "percent", "actual_period",
+common.table(table, dict(zip(["status_text", "name", "scope", "target", "actual", "unit", "percent", per,
                               "text"], common.headers(lang, "status", "indicator", "scope", "target", "actual",
                                                       "unit", "percent", "period", "plan_sentence"))),
              numbers=["actual"], percents=["percent"], key="targets_table")

@@ -135,6 +135,9 @@ def attach_status(rows: pd.DataFrame) -> pd.DataFrame:
     for k, vals in cols.items():
         out[k] = pd.Series(vals, index=out.index, dtype="object" if k != "percent" else "float64")
     out["severity"] = out["status"].map(lambda s: STATUS_INFO[s]["severity"]).astype("int64")
+    labels = {code: parse_period(code) for code in out["actual_period"].dropna().unique()}
+    out["period_vi"] = out["actual_period"].map(lambda c: labels[c].label_vi if c in labels else None)
+    out["period_en"] = out["actual_period"].map(lambda c: labels[c].label_en if c in labels else None)
     return out
 
 
