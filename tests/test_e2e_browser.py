@@ -186,7 +186,7 @@ def test_overview_locality_compare_and_actuals_round_trip(server, browser_page, 
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(filled))
     page.get_by_role("button", name="Xác nhận ghi").wait_for()
     settle(page)
-    shot(page, "actuals_preview")
+    shot(page, "actuals_preview", publish=False)
     page.get_by_role("button", name="Xác nhận ghi").click()
     page.get_by_text("Đã ghi").wait_for()
     settle(page)
