@@ -312,10 +312,9 @@ def test_two_threads_importing_different_localities_both_succeed(db):
     assert query_df(con, "SELECT count(*) AS n FROM actuals WHERE active")["n"][0] == 2 * len(INDICATORS)
 
 
-@pytest.mark.xfail(strict=False, reason="needs a process-wide write lock in chitieu.store.transaction: under "
-                   "DuckDB's snapshot isolation both confirms miss each other's rows (reported to the lead and "
-                   "helper-3); with the lock the second is refused as stale-preview")
 def test_two_threads_importing_the_same_keys_leave_one_current_value(db):
+    """Under DuckDB's snapshot isolation two confirms would miss each other's rows; confirms are
+    serialised per process, so the second sees the first and is refused as stale-preview."""
     from loaders.actuals_upload import confirm, dry_run
     con = open_db(db)
     seed(con, ["95000"])

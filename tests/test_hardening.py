@@ -147,6 +147,14 @@ def test_excel_reader_refuses_bad_files_by_content():
             read_workbook(data, "bao_cao.xlsx")
 
 
+def test_plan_reader_refuses_bad_files_by_content():
+    from loaders.extract import extract_document
+    for data in (b"MZ\x90\x00\x03\x00\x00\x00" * 8, OLE + "EncryptedPackage".encode("utf-16-le"), xlsx_bytes(),
+                 b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0d", b"PK\x03\x04" + b"\x00" * 64, b""):
+        with pytest.raises(UserError):
+            extract_document(data, "ke_hoach.docx")
+
+
 # ---- formula injection and formula execution ----------------------------------------------
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "＝1+1", "=cmd|' /C calc'!A0"])
@@ -506,8 +514,6 @@ def test_analyst_sees_the_upload_widgets(ui_db, monkeypatch):
         assert write_widgets(page_app(ui_db, monkeypatch, page, "lan")), page
 
 
-@pytest.mark.xfail(strict=False, reason="pages/plans.py and pages/actuals.py must wrap their upload, save and "
-                   "undo parts in `if (writer := ui.auth.write_gate(lang)) is not None:` (helper-4)")
 @pytest.mark.parametrize("user", [None, "xem", "lan-disabled"])
 @pytest.mark.parametrize("page", ["pages/plans.py", "pages/actuals.py"])
 def test_viewer_or_anonymous_sees_no_write_widget(ui_db, monkeypatch, page, user):
