@@ -589,3 +589,36 @@ def test_fresh_install_reads_without_login_and_says_how_to_create_the_admin(tmp_
     assert not at.exception
     assert any("users add admin --role admin" in i.value for i in at.info)
     close_db(db)
+
+
+PLAN_FILE = sorted((ROOT / "data" / "plans").glob("*.txt"))[0]
+
+
+def test_analyst_cannot_save_a_plan_for_another_locality_in_the_dashboard(shared_db, monkeypatch):
+    before = counts(shared_db)
+    at = page_app(shared_db, monkeypatch, "pages/plans.py", "lan")
+    at.file_uploader(key="plan_file").upload(PLAN_FILE.name, PLAN_FILE.read_bytes(), "text/plain").run()
+    at.button(key="save_plan").click().run()
+    assert not at.exception and at.error
+    assert counts(shared_db) == before
+    at = page_app(shared_db, monkeypatch, "pages/plans.py", "quantri")        # an admin may
+    at.file_uploader(key="plan_file").upload(PLAN_FILE.name, PLAN_FILE.read_bytes(), "text/plain").run()
+    at.button(key="save_plan").click().run()
+    assert not at.exception and counts(shared_db)["plans"] == before["plans"] + 1
+    log = audit_store.recent(open_db(shared_db), action="plan.store")
+    assert (log["actor"][0], log["entity_key"][0]) == ("quantri", PLAN_FILE.stem)
+
+
+@pytest.mark.parametrize("page, key, name, data", [
+    ("pages/plans.py", "plan_file", "ke_hoach.docx", b"MZ\x90\x00\x03\x00\x00\x00" * 64),
+    ("pages/plans.py", "plan_file", "ke_hoach.pdf", b"%PDF-1.4\n garbage"),
+    ("pages/actuals.py", "actuals_file", "bao_cao.xlsx", b"%PDF-1.4\n garbage"),
+    ("pages/actuals.py", "actuals_file", "bao_cao.xlsx", OLE + "EncryptedPackage".encode("utf-16-le")),
+])
+def test_bad_files_uploaded_in_the_dashboard_give_a_message_not_a_crash(shared_db, monkeypatch, page, key, name,
+                                                                         data):
+    before = counts(shared_db)
+    at = page_app(shared_db, monkeypatch, page, "quantri")
+    at.file_uploader(key=key).upload(name, data, "application/octet-stream").run()
+    assert not at.exception and at.error
+    assert counts(shared_db) == before
