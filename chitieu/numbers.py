@@ -52,6 +52,9 @@ _DOT_DECIMAL = re.compile(r"^\d+\.\d+$")
 def read_number(text: str) -> VnNumber:
     """Read one number token in Vietnamese notation. Raises NumberError if not a number."""
     t = (text or "").strip().replace("\u00a0", "").replace(" ", "")
+    if len(t) > 40:  # no figure in a plan or report has 40 digits; float() would overflow
+        raise NumberError("number-too-long", text, f'"{t[:20]}…" quá dài, không phải một số liệu',
+                          f'"{t[:20]}…" is too long to be a figure')
     if _PLAIN.match(t):
         return VnNumber(float(int(t)), text)
     if _THOUSANDS_DOT.match(t):

@@ -5,8 +5,13 @@ from chitieu.settings import db_path
 
 
 def run(args) -> int:
+    from chitieu.auth import cli_check_role
+    from chitieu.store import open_db
     from loaders.build import build_database
-    report = build_database(db_path(args.db), actor=getattr(args, "user", None) or "build")
+    path = db_path(args.db)
+    # Once accounts exist, only an administrator rebuilds (a fresh install has none: set-up).
+    actor = cli_check_role(open_db(path), args.user, "admin") if path.exists() else (args.user or "build")
+    report = build_database(path, actor=actor or "build")
     print("\n".join(report.lines()))
     return 1 if report.plans_failed else 0
 
