@@ -102,3 +102,19 @@ def test_template_with_bad_period_and_standing_reports_row_and_field():
                                                                   "standing": "chắc chắn"}})
     preview = dry_run(con, filled, "t.xlsx", "a")
     assert sorted(preview.codes()) == [(5, "period", "unknown-period"), (5, "standing", "unknown-standing")]
+
+
+def test_an_analyst_cannot_upload_for_a_locality_not_assigned():
+    from chitieu import auth
+    from chitieu.store.users import add_user
+    from tests.make_fixtures import TK
+    con = fresh_db()
+    add_user(con, "lan", "analyst", auth.hash_password("mat-khau-dai-12"), "Lan", [TK], actor="admin")
+    before = snapshot(con)
+    preview = dry_run(con, wide([1, "Xã Tịnh Khê", 95, 10], [2, "Thành phố Quảng Ngãi", None, 50]), "f.xlsx", "lan")
+    assert preview.codes("error") == [(5, "locality", "forbidden-locality")]
+    assert "không có quyền" in next(i for i in preview.issues if i.code == "forbidden-locality").message_vi
+    with pytest.raises(UserError):
+        confirm(con, preview, "lan")
+    assert snapshot(con) == before
+    assert dry_run(con, wide([1, "Xã Tịnh Khê", 95, 10]), "f.xlsx", "lan").ok
