@@ -33,8 +33,6 @@ _EXCEED = re.compile(r"\b(?:dat va vuot|vuot muc|vuot)\s+(?:muc\s+)?chi tieu\b|\
                      r"|\bvuot ke hoach\b")
 _QUALIFIER_PAREN = re.compile(r"^\W*(?:neu\s+)?(?:chua tinh|khong tinh|khong ke|khong bao gom|tru|ngoai)\b")
 _SUBLIST_HEAD = re.compile(r"^\W*(?:trong do|cu the|gom|bao gom)\s*:?\s*")
-_TARGET_VERBS = re.compile(r"^\W*(?:phan dau|phen dau|giu vung|dam bao|bao dam|hoan thanh|khong de|han che|"
-                           r"duy tri|nang cao|xay dung|thuc hien|tiep tuc|giam|tang)\b")
 _FILLER = re.compile(r"\b(?:dat|la|co|tang|giam|chiem|khoang|tren|duoi|tro len|tro xuong|trong do|va|tu|"
                      r"doi voi|so voi|con|len|muc|it nhat|toi thieu|toi da|khong qua|hon|so|cac|cua|cho)\b")
 _PAST_CLAUSE = re.compile(r"\W*(?:trong\s+)?(?:nam qua|nam truoc|ket qua|nam (\d{4}))\b")
@@ -384,7 +382,7 @@ def _clause_targets(doc: Doc, start: int, end: int, subject: Match | None, sibli
         if used is not None:
             last_subject = used
     for s_start, s_end, kind in sub_clauses:
-        for a, b in split_clauses_commas(doc, s_start, s_end):
+        for a, b in split_clauses(doc.text, s_start, s_end):
             sub_targets, _ = _clause_targets(doc, a, b, last_subject, siblings, force_subject=kind == "qualified")
             if kind == "qualified":
                 q = re.match(r"^\W*(?:neu\s+)?", ocr[a:b])
@@ -394,14 +392,6 @@ def _clause_targets(doc: Doc, start: int, end: int, subject: Match | None, sibli
                     t.scope = text[qs:qs + ve.start()] if ve else t.scope
             targets += sub_targets
     return targets, last_subject
-
-
-def split_clauses_commas(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
-    """Items of a parenthesised sub-list: split at ";" first, then between values."""
-    out = []
-    for a, b in split_clauses(doc.text, start, end):
-        out.append((a, b))
-    return out
 
 
 def _qualitative_pieces(doc: Doc, start: int, end: int, excluded) -> list[tuple[int, int]]:
