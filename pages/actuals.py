@@ -13,7 +13,7 @@ from ui.i18n import column_label, t
 f = common.filters()
 lang, year = f["lang"], f["year"]
 st.title(t("page_actuals", lang))
-locs = common.read("localities", year) if year is not None else None
+locs = common.read("localities", year, f["province"]) if year is not None else None
 if locs is None or locs.empty:
     common.empty_state(t("no_targets_for_template", lang))
     st.stop()

@@ -9,29 +9,25 @@ f = common.filters()
 lang, year, period = f["lang"], f["year"], f["period"]
 per = "period_en" if lang == "en" else "period_vi"  # period of the actual, in words
 st.title(t("page_compare", lang))
-rows = common.read("status_table", year, period) if year is not None else None
-if rows is None or rows.empty:
+choices = common.read("indicator_choices", year, f["province"]) if year is not None else None
+if choices is None or choices.empty:
     common.empty_state(t("empty_db", lang) if year is None else t("empty_year", lang, year=year))
     st.stop()
 
-rows = rows[rows["indicator"] != "unmapped"].assign(indicator_name=lambda d: [indicator_name(r, lang) for r in
-                                                                          d.to_dict("records")])
-# Default choice: the indicators most localities have figures for (then most localities planned).
-popular = (rows.assign(has=rows["actual"].notna() | rows["actual_verdict"].notna()).groupby("indicator")
-           .agg(with_data=("has", "sum"), planned=("locality_code", "nunique"))
-           .sort_values(["with_data", "planned"], ascending=False, kind="stable").index)
-names = dict(zip(rows["indicator"], rows["name_en" if lang == "en"
-                                          else "name_vi"] + " (" + rows["unit"].fillna("") + ")"))
-loc_names = dict(zip(rows["locality_scheme"] + ":" + rows["locality_code"], rows["locality_name"]))
-inds = common.multiselect("ind", t("indicators", lang), list(popular), list(popular[:4]),
-                          format_func=names.get)
-locs = common.multiselect("locs", t("localities", lang), sorted(loc_names, key=loc_names.get),
-                          sorted(loc_names, key=loc_names.get)[:8], format_func=loc_names.get)
-sel = rows[rows["indicator"].isin(inds) & (rows["locality_scheme"] + ":" + rows["locality_code"]).isin(locs)]
-sel = sel.rename(columns={"locality_name": "locality"})
-if not inds or len(locs) < 2 or sel.empty:
+# Indicators most localities have figures for come first (and are the default choice).
+names = dict(zip(choices["code"], choices["name_en" if lang == "en" else "name_vi"] + " (" + choices["unit"] + ")"))
+localities = common.read("localities", year, f["province"])
+loc_names = dict(zip(localities["key"], localities["name"]))
+inds = common.multiselect("ind", t("indicators", lang), list(names), list(names)[:4], format_func=names.get)
+locs = common.multiselect("locs", t("localities", lang), list(loc_names), list(loc_names)[:8],
+                          format_func=loc_names.get)
+sel = common.read("status_table", year, period, indicators=tuple(inds), localities=tuple(locs)) \
+    if inds and len(locs) >= 2 else None
+if sel is None or sel.empty:
     common.empty_state(t("compare_pick", lang))
     st.stop()
+sel = sel.assign(indicator_name=[indicator_name(r, lang) for r in sel.to_dict("records")]).rename(
+    columns={"locality_name": "locality"})
 
 for code, part in sel.groupby("indicator"):  # comparability: same unit, scope, way of setting, period
     problems = [t(k, lang, v=", ".join(sorted(map(str, set(part[c].dropna()))))) for k, c in

@@ -16,7 +16,7 @@ if inds.empty:
 
 names = dict(zip(inds["code"], inds["name_en" if lang == "en" else "name_vi"] + " (" + inds["unit"].fillna("") + ")"))
 code = common.select("ind1", t("pick_indicator", lang), list(names), format_func=names.get)
-rows = common.read("status_table", None, period, None, code)
+rows = common.read("status_table", None, period, None, code, province=f["province"])
 if rows.empty:
     common.empty_state(t("no_indicator_data", lang))
     st.stop()

@@ -12,7 +12,7 @@ st.title(t("page_locality", lang))
 if year is None:
     common.empty_state(t("empty_db", lang))
     st.stop()
-locs = common.read("localities", year)
+locs = common.read("localities", year, f["province"])
 if locs.empty:
     common.empty_state(t("empty_year", lang, year=year))
     st.stop()

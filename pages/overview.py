@@ -10,7 +10,7 @@ st.title(t("page_overview", lang))
 if year is None:
     common.empty_state(t("empty_db", lang))
     st.stop()
-rows = common.read("status_table", year, period)
+rows = common.read("status_table", year, period, province=f["province"])
 if rows.empty:
     common.empty_state(t("empty_year", lang, year=year))
     st.stop()

@@ -189,3 +189,12 @@ def _status(db: Path, code: str, indicator: str, year: int = 2022) -> str:
 def _template_bytes(db: Path, localities: list[str], year: int) -> bytes:
     from loaders.excel_template import template_bytes
     return template_bytes(open_db(db), localities, year)
+
+
+def test_province_filter_narrows_every_page(demo_db, monkeypatch):
+    at = app(demo_db, monkeypatch, query={"year": "2022", "prov": "Kiên Giang"})
+    assert sum(int(m.value) for m in at.metric) == 8  # only Phú Quốc's targets
+    at.switch_page("pages/locality.py").run()
+    assert at.selectbox(key="loc").options == ["Thành phố Phú Quốc — Kiên Giang"]
+    at.sidebar.selectbox(key="prov").set_value("").run()
+    assert len(at.selectbox(key="loc").options) == 3

@@ -174,14 +174,26 @@ def sidebar_filters() -> dict:
     periods = [p.code for p in ALL_PERIODS]
     labels = {p.code: p.label(language) for p in ALL_PERIODS}
     period = select("period", t("as_of", language), periods, "FY", where=side, format_func=labels.get)
+    province = None
+    if year is not None:
+        provs = read("provinces", year)
+        counts = dict(zip(provs["province"], provs["localities"]))
+        # Nationwide (thousands of communes) a page starts on one province; small databases on all.
+        default = "" if sum(counts.values()) <= BIG else max(counts, key=counts.get)
+        province = select("prov", t("province", language), ["", *counts], default, where=side,
+                          format_func=lambda p: t("all_provinces", language) if p == "" else
+                          f"{p or '–'} ({counts[p]})") or None
     side.caption(t("share_hint", language))
-    return {"year": year, "period": period, "lang": language}
+    return {"year": year, "period": period, "lang": language, "province": province}
+
+
+BIG = 200  # localities in a year beyond which pages start on one province
 
 
 def filters() -> dict:
     """The shared filters as last set by the sidebar (pages call this)."""
     return {"year": st.session_state.get("year"), "period": st.session_state.get("period") or "FY",
-            "lang": lang()}
+            "lang": lang(), "province": st.session_state.get("prov") or None}
 
 
 def period_label(code: str, language: str) -> str:
@@ -237,10 +249,16 @@ def status_list(rows, language: str, with_locality: bool = False, limit: int = 5
             why(r, language)
 
 
+TABLE_ROWS = 1000
+
+
 def table(df, columns: dict[str, str], numbers: Sequence[str] = (), percents: Sequence[str] = (), **kw):
     """A sortable table: `columns` maps source column -> header (already translated); numbers in
     Vietnamese notation, still sorted as numbers."""
     from ui.format import vn_table
+    if len(df) > TABLE_ROWS:  # national scale: a table is for reading, filters narrow it down
+        st.caption(t("table_cut", lang(), n=TABLE_ROWS, total=len(df)))
+        df = df.head(TABLE_ROWS)
     view = df[list(columns)].rename(columns=columns)
     for c in view.columns:  # text cells never read "None"; numeric ones keep their type for sorting
         if view[c].dtype == object or pd.api.types.is_string_dtype(view[c]):

@@ -23,6 +23,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "year": ("Năm", "Year"),
     "as_of": ("Tính đến kỳ", "As of period"),
     "language": ("Ngôn ngữ", "Language"),
+    "province": ("Tỉnh / thành phố", "Province"),
+    "all_provinces": ("Tất cả", "All"),
     "share_hint": ("Đường dẫn trên thanh địa chỉ giữ nguyên các bộ lọc: sao chép để chia sẻ đúng màn hình này.",
                    "The address bar keeps every filter: copy it to share exactly this view."),
     "empty_db": ("Chưa có dữ liệu. Hãy tải kế hoạch lên ở trang **Kế hoạch** (hoặc chạy "
@@ -150,6 +152,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_uploaded_at": ("Thời điểm", "Time"), "col_rows_accepted": ("Dòng nhận", "Rows accepted"),
     "col_rows_rejected": ("Dòng loại", "Rows rejected"), "col_undone_at": ("Hoàn tác lúc", "Undone at"),
     "col_sample": ("Dữ liệu mẫu", "Sample data"),
+    "table_cut": ("Bảng chỉ hiện {n} dòng đầu trong {total}: dùng bộ lọc để thu hẹp.",
+                  "The table shows the first {n} of {total} rows: use the filters to narrow it."),
     "read_only": ("Bạn chỉ có quyền xem.", "You have read-only access."),
 }
 

@@ -47,9 +47,17 @@ def plan_years(con) -> list[int]:
     return [int(y) for y in df["year"]]
 
 
-def localities(con, year: int | None = None) -> pd.DataFrame:
-    """Localities with plans (optionally for one year): key 'scheme:code', name, level, province, targets."""
-    where, params = ("WHERE p.year = ?", [int(year)]) if year is not None else ("", [])
+def localities(con, year: int | None = None, province: str | None = None) -> pd.DataFrame:
+    """Localities with plans (optionally of one year and province): key 'scheme:code', name, level,
+    province, targets, years."""
+    conds, params = [], []
+    if year is not None:
+        conds.append("p.year = ?")
+        params.append(int(year))
+    if province:
+        conds.append("p.province = ?")
+        params.append(province)
+    where = ("WHERE " + " AND ".join(conds)) if conds else ""
     return query_df(con, f"""
         SELECT p.locality_scheme || ':' || p.locality_code AS key, p.locality_scheme, p.locality_code,
                any_value(p.locality_name) AS name, any_value(p.level) AS level,
@@ -72,10 +80,58 @@ def catalogue(con) -> pd.DataFrame:
                                    tolerance, aliases FROM indicators ORDER BY category, code""")
 
 
+def provinces(con, year: int | None = None) -> pd.DataFrame:
+    """Provinces named by the plans (of one year): province, localities — for the sidebar filter."""
+    where, params = ("WHERE year = ?", [int(year)]) if year is not None else ("", [])
+    return query_df(con, f"""
+        SELECT coalesce(province, '') AS province,
+               count(DISTINCT locality_scheme || ':' || locality_code) AS localities
+        FROM plans {where} GROUP BY 1 ORDER BY 1""", params)
+
+
+def indicator_choices(con, year: int | None = None, province: str | None = None) -> pd.DataFrame:
+    """Indicators planned (in a year / province), most reported first: code, name_vi, name_en, unit,
+    localities (planning it), with_data (localities with a figure for it)."""
+    conds, params = ["t.indicator <> 'unmapped'"], []
+    if year is not None:
+        conds.append("p.year = ?")
+        params.append(int(year))
+    if province:
+        conds.append("p.province = ?")
+        params.append(province)
+    return query_df(con, f"""
+        WITH planned AS (
+            SELECT DISTINCT t.indicator, p.locality_scheme, p.locality_code, p.year
+            FROM targets t JOIN plans p USING (plan_id) WHERE {' AND '.join(conds)}),
+        reported AS (SELECT DISTINCT indicator, locality_scheme, locality_code, year FROM actuals WHERE active)
+        SELECT pl.indicator AS code, coalesce(any_value(i.name_vi), pl.indicator) AS name_vi,
+               coalesce(any_value(i.name_en), pl.indicator) AS name_en, coalesce(any_value(i.unit), '') AS unit,
+               count(DISTINCT pl.locality_scheme || ':' || pl.locality_code) AS localities,
+               count(DISTINCT CASE WHEN r.indicator IS NOT NULL THEN pl.locality_scheme || ':' || pl.locality_code END)
+                   AS with_data
+        FROM planned pl LEFT JOIN reported r USING (indicator, locality_scheme, locality_code, year)
+        LEFT JOIN indicators i ON i.code = pl.indicator
+        GROUP BY pl.indicator ORDER BY with_data DESC, localities DESC, name_vi""", params)
+
+
 def target_rows(con, year: int | None, months: int, locality: tuple[str, str] | None = None,
-                indicator: str | None = None) -> pd.DataFrame:
-    """Targets joined with the actual that judges them as of `months` (see module docstring)."""
+                indicator: str | None = None, *, province: str | None = None,
+                indicators: tuple[str, ...] | None = None, localities: tuple[str, ...] | None = None
+                ) -> pd.DataFrame:
+    """Targets joined with the actual that judges them as of `months` (see module docstring).
+
+    Filters: year, one locality (scheme, code), one indicator, a province, or lists of
+    indicator codes / locality keys ('scheme:code')."""
     where, params = ["TRUE"], [int(months)]
+    if province:
+        where.append("p.province = ?")
+        params.append(province)
+    if indicators is not None:
+        where.append("list_contains(?::VARCHAR[], t.indicator)")
+        params.append(list(indicators))
+    if localities is not None:
+        where.append("list_contains(?::VARCHAR[], p.locality_scheme || ':' || p.locality_code)")
+        params.append(list(localities))
     if year is not None:
         where.append("p.year = ?")
         params.append(int(year))
@@ -142,10 +198,11 @@ def attach_status(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def status_table(con, year: int | None, period: str = "FY", locality: tuple[str, str] | None = None,
-                 indicator: str | None = None) -> pd.DataFrame:
-    """One row per target with the actual that judges it as of `period` and its verdict."""
+                 indicator: str | None = None, **filters) -> pd.DataFrame:
+    """One row per target with the actual that judges it as of `period` and its verdict
+    (filters as in target_rows)."""
     months = parse_period(period).months
-    return attach_status(target_rows(con, year, months, locality, indicator))
+    return attach_status(target_rows(con, year, months, locality, indicator, **filters))
 
 
 def actual_history(con, scheme: str, code: str, indicator: str, scope: str, year: int) -> pd.DataFrame:
