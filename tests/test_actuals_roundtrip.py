@@ -2,7 +2,7 @@
 import pytest
 
 from chitieu.store import close_db, open_db, query_df
-from chitieu.store.actuals import conflicts, history, list_uploads, undo_upload
+from chitieu.store.actuals import history, list_uploads, undo_upload
 from chitieu.store.audit import recent
 from chitieu.store.reads import status_table
 from loaders.actuals_upload import confirm, dry_run
