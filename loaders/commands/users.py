@@ -3,7 +3,7 @@
     python -m loaders users add admin --role admin                 # first administrator
     python -m loaders users add lan --role analyst --locality gso_2025:51 --user admin
     echo "$PW" | python -m loaders users passwd lan --password-stdin --user admin
-    python -m loaders users assign lan --locality "Tỉnh Quảng Ngãi" [--replace] --user admin
+    python -m loaders users assign lan --locality "Tỉnh Quảng Ngãi" [--replace] --user admin  # or scheme:code
     python -m loaders users disable lan --user admin
     python -m loaders users list
 
@@ -18,6 +18,7 @@ import getpass
 import os
 import re
 import sys
+import unicodedata
 
 from chitieu import auth, settings
 from chitieu.errors import UserError
@@ -61,10 +62,30 @@ def read_password(from_stdin: bool) -> str:
     return first
 
 
+def registry_matches(text: str) -> list[tuple[str, str, str]]:
+    """The same look-up in the bundled unit registry (the database may not be built yet)."""
+    try:
+        from chitieu import units
+    except ImportError:
+        return []
+    text = unicodedata.normalize("NFC", text.strip())
+    scheme, sep, code = text.partition(":")
+    if sep:
+        unit = units.get_unit(scheme, code)
+        return [(unit.scheme, unit.code, unit.name)] if unit else []
+    return [(u.scheme, u.code, u.name) for u in units.all_units() if text in (u.code, u.name)]
+
+
+def find(con, text: str) -> list[tuple[str, str, str]]:
+    found = {(s, c): n for s, c, n in registry_matches(text)}
+    found.update({(s, c): n for s, c, n in user_store.find_localities(con, text)})
+    return sorted((s, c, n) for (s, c), n in found.items())
+
+
 def resolve_localities(con, texts: list[str]) -> list[tuple[str, str]]:
     out = []
     for text in texts:
-        found = user_store.find_localities(con, text)
+        found = find(con, text)
         if len(found) == 1:
             out.append(found[0][:2])
         elif not found and _EXPLICIT.match(text.strip()):
@@ -124,6 +145,10 @@ def run(args) -> int:
     return 0
 
 
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""  # None / NaN from pandas
+
+
 def print_users(con) -> int:
     df = user_store.list_users(con)
     if df.empty:
@@ -132,5 +157,5 @@ def print_users(con) -> int:
         return 0
     for r in df.itertuples():
         state = "disabled" if r.disabled else "active"
-        print(f"{r.username}\t{r.role}\t{state}\t{r.display_name or ''}\t{r.localities or ''}")
+        print("\t".join([r.username, r.role, state, _text(r.display_name), _text(r.localities)]))
     return 0
