@@ -3,6 +3,7 @@
     preview = dry_run(con, data, "bao_cao.xlsx", user="analyst")   # reads, checks, diffs; writes nothing
     if preview.ok:
         upload_id = confirm(con, preview, user="analyst")          # the whole file, one transaction
+    undo(con, upload_id, user="analyst")                           # rights checked, values restored
 
 A file that cannot be read at all (not Excel, corrupt, password-protected, too large, an
 empty sheet) gives a preview with one file-level issue instead of an exception, so every
@@ -16,7 +17,7 @@ from chitieu import auth
 from chitieu.actuals import ERROR, Issue, Preview, plan_changes, validate
 from chitieu.errors import UserError
 from chitieu.filetypes import safe_name
-from chitieu.store.actuals import current_values, load_context, store_preview
+from chitieu.store.actuals import current_values, load_context, store_preview, undo_upload, upload_localities
 from loaders.excel_read import read_workbook
 
 
@@ -66,6 +67,19 @@ def _check_rights(con, preview: Preview, user) -> None:
 def confirm(con, preview: Preview, user: str | None = None) -> int:
     """Store a previewed file in one transaction; returns the upload_id. UserError if blocked."""
     return store_preview(con, preview, getattr(user, "username", user) or preview.uploader)
+
+
+def undo(con, upload_id: int, user=None) -> dict:
+    """Undo an upload after checking the user may write every locality it touched (once users
+    exist; UserError 'forbidden' otherwise). `user`: a chitieu.auth.User or a user name."""
+    if auth.users_exist(con):
+        account = user if isinstance(user, auth.User) else (auth.load_user(con, user) if user else None)
+        denied = auth.forbidden_localities(account, upload_localities(con, int(upload_id)), con)
+        if denied:
+            shown = ", ".join(f"{s}:{c}" for s, c in denied)
+            raise auth.forbidden(f"hoàn tác lần tải lên {upload_id} (có số liệu của {shown})",
+                                 f"undo upload {upload_id} (it holds figures for {shown})")
+    return undo_upload(con, int(upload_id), getattr(user, "username", user))
 
 
 def import_file(con, data: bytes, file_name: str, user: str | None = None, **kw) -> tuple[Preview, int | None]:

@@ -148,3 +148,22 @@ def test_official_figure_after_estimate_is_a_revision_and_a_downgrade_warns():
     assert p.rows[0].change == "supersede"
     assert p.codes("warning") == [(6, "standing", "standing-downgrade")]
     assert p.ok
+
+
+def test_undo_checks_the_users_rights_over_every_locality_of_the_upload():
+    from chitieu import auth
+    from chitieu.errors import UserError
+    from chitieu.store.users import add_user
+    from loaders.actuals_upload import undo
+    con = fresh_db()
+    data = fill_template(template_bytes(con, ["Thành phố Quảng Ngãi"], 2022),
+                         {("economic_growth", ""): {"period": "H1", "value": 7}})
+    uid = confirm(con, dry_run(con, data, "qn.xlsx", None), "admin")
+    add_user(con, "lan", "analyst", auth.hash_password("mat-khau-dai-12"), "Lan", [TK], actor="admin")
+    add_user(con, "quantri", "admin", auth.hash_password("mat-khau-dai-12"), "QT", [], actor="admin")
+    before = snapshot(con)
+    with pytest.raises(UserError) as e:
+        undo(con, uid, "lan")
+    assert e.value.code == "forbidden" and "gso_pre2025:522" in e.value.vi
+    assert snapshot(con) == before
+    assert undo(con, uid, "quantri")["removed"] == 1

@@ -291,3 +291,14 @@ def conflicts(con, locality_scheme: str | None = None, locality_code: str | None
 def _key(r) -> dict:
     return {"locality_scheme": r.locality_scheme, "locality_code": r.locality_code, "indicator": r.indicator,
             "scope": r.scope, "year": int(r.year)}
+
+
+def upload_localities(con, upload_id: int) -> list[tuple[str, str]]:
+    """The (scheme, code) pairs an upload wrote figures for (to check who may undo it)."""
+    cur = con.cursor()
+    try:
+        return [tuple(r) for r in cur.execute(
+            "SELECT DISTINCT locality_scheme, locality_code FROM actuals WHERE upload_id = ? ORDER BY 1, 2",
+            [upload_id]).fetchall()]
+    finally:
+        cur.close()
