@@ -457,8 +457,6 @@ def test_viewer_anonymous_or_unknown_cannot_write_through_the_cli(shared_db, tmp
     assert "Traceback" not in capsys.readouterr().err
 
 
-@pytest.mark.xfail(strict=False, reason="loaders/commands/build.py must call auth.cli_check_role(con, args.user, "
-                   "'admin') before building (reported to the lead)")
 @pytest.mark.parametrize("who", [None, "xem"])
 def test_viewer_cannot_build(shared_db, who):
     before = counts(shared_db)
