@@ -9,6 +9,7 @@ import io
 import zipfile
 
 from chitieu.errors import UserError
+from chitieu.filetypes import check_upload, sniff
 from chitieu.textnorm import nfc
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -87,6 +88,9 @@ def read_document(data: bytes, name: str) -> str:
     """Return the NFC text of a .txt, .docx or .pdf document given as bytes."""
     if not data:
         raise UserError("empty-file", f"Tệp {name} rỗng.", f"The file {name} is empty.")
+    kind = sniff(data)
+    if kind in ("docx", "pdf", "text"):
+        check_upload(data, name, (kind,))  # size limit, ZIP bombs (same rules as every upload)
     if data.startswith(PDF_MAGIC):
         return nfc(_pdf_text(data, name))
     if data.startswith(ZIP_MAGIC):

@@ -302,9 +302,6 @@ def test_two_threads_saving_plans_at_once_lose_nothing(db):
     assert query_df(con, "SELECT count(*) AS n FROM audit_log WHERE action = 'plan.store'")["n"][0] == 2
 
 
-@pytest.mark.xfail(strict=False, reason="chitieu.store.transaction should serialise writes in the process (or turn "
-                   "DuckDB's commit conflict into UserError 'write-conflict'): two plans for the same new locality "
-                   "at once give a raw TransactionException (reported to the lead)")
 def test_concurrent_plan_saves_are_never_a_raw_database_error(db):
     con = open_db(db)
     seed(con, [])

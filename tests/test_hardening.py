@@ -636,8 +636,6 @@ def test_analyst_cannot_undo_another_localitys_upload(shared_db, monkeypatch):
     assert undone["undone_at"].isna().all()
 
 
-@pytest.mark.xfail(strict=False, reason="loaders.documents.read_document should start with "
-                   "chitieu.filetypes.check_upload(data, name, ('docx', 'pdf', 'text')) (reported to the lead)")
 def test_plan_uploads_obey_the_size_limit_and_refuse_zip_bombs(monkeypatch):
     from loaders.extract import extract_document
     monkeypatch.setenv("CHITIEU_UPLOAD_MAX_MB", "0.01")      # ~10 KB

@@ -23,6 +23,9 @@ from chitieu.store.schema import DDL, SCHEMA_VERSION
 
 _LOCK = threading.Lock()
 _CONNECTIONS: dict[str, duckdb.DuckDBPyConnection] = {}
+# One writer at a time per connection: under DuckDB's optimistic concurrency two sessions
+# writing the same rows would otherwise fail at COMMIT (or miss each other's rows).
+_WRITE_LOCKS: dict[int, threading.RLock] = {}
 
 
 class DatabaseBusy(RuntimeError):
@@ -98,20 +101,37 @@ def memory_db() -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _write_lock(con: duckdb.DuckDBPyConnection) -> threading.RLock:
+    with _LOCK:
+        return _WRITE_LOCKS.setdefault(id(con), threading.RLock())
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A cursor inside BEGIN/COMMIT; any exception rolls everything back."""
-    cur = con.cursor()
-    cur.execute("BEGIN TRANSACTION")
-    try:
-        yield cur
-    except BaseException:
-        cur.execute("ROLLBACK")
-        raise
-    else:
-        cur.execute("COMMIT")
-    finally:
-        cur.close()
+    """A cursor inside BEGIN/COMMIT; any exception rolls everything back.
+
+    Writers on one connection take turns (a process-wide lock); a conflict DuckDB still
+    reports at COMMIT becomes UserError("write-conflict") asking the person to try again.
+    """
+    from chitieu.errors import UserError
+    with _write_lock(con):
+        cur = con.cursor()
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            yield cur
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        else:
+            try:
+                cur.execute("COMMIT")
+            except duckdb.TransactionException as exc:
+                raise UserError("write-conflict",
+                                "Có người khác vừa ghi cùng dữ liệu; chưa có gì thay đổi. Hãy thử lại.",
+                                "Someone else wrote the same data at the same moment; nothing was changed. "
+                                f"Please try again. ({exc})") from None
+        finally:
+            cur.close()
 
 
 def query_df(con: duckdb.DuckDBPyConnection, sql: str, params: list | tuple = ()):
