@@ -3,7 +3,9 @@ import hashlib
 
 import streamlit as st
 
+from chitieu.auth import forbidden_localities
 from chitieu.errors import UserError
+from chitieu.store.reads import upload_localities
 from chitieu.store.actuals import list_uploads, undo_upload
 from loaders.actuals_upload import confirm, dry_run
 from ui import auth as auth_ui
@@ -70,7 +72,11 @@ if undoable and writer is not None:
     uid = left.selectbox(t("undo", lang), undoable, key="undo_id",
                          format_func=lambda i: f"#{i} — {uploads.set_index('upload_id').at[i, 'file_name']}")
     if right.button(t("undo", lang), key="undo_btn"):
+        denied = forbidden_localities(writer, upload_localities(common.con(), int(uid)), common.con())
         try:
+            if denied:  # an analyst undoes only uploads wholly within their localities
+                raise UserError("forbidden", t("no_right_undo", "vi", n=len(denied)), t("no_right_undo", "en",
+                                                                                      n=len(denied)))
             undo_upload(common.con(), int(uid), writer.username)
             common.after_write()
             st.success(t("undone", lang, id=uid))

@@ -140,6 +140,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "uploads": ("4. Lịch sử tải lên", "4. Upload history"),
     "undo": ("Hoàn tác lần tải lên", "Undo upload"),
     "undone": ("Đã hoàn tác lần tải lên số {id}.", "Upload #{id} undone."),
+    "no_right_undo": ("Không hoàn tác được: lần tải lên này có số liệu của {n} địa phương bạn không phụ trách.",
+                      "Cannot undo: this upload holds figures of {n} localities you are not assigned to."),
     "no_uploads": ("Chưa có lần tải lên nào.", "No upload yet."),
     "actuals_missing": ("Chức năng nhập số liệu chưa sẵn sàng trên máy này.", "Actuals entry is not available here."),
     "no_targets_for_template": ("Chưa có chỉ tiêu nào để lập mẫu: hãy lưu một kế hoạch trước.",

@@ -247,3 +247,10 @@ def default_year(con) -> int | None:
     finally:
         cur.close()
     return int(row[0]) if row else None
+
+
+def upload_localities(con, upload_id: int) -> list[tuple[str, str]]:
+    """The localities an upload wrote figures for (to check the right to undo it)."""
+    df = query_df(con, "SELECT DISTINCT locality_scheme, locality_code FROM actuals WHERE upload_id = ? ORDER BY 1, 2",
+                  [int(upload_id)])
+    return list(df.itertuples(index=False, name=None))
