@@ -240,14 +240,18 @@ def timeline_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.Figur
     unit = rows["unit"].dropna().iloc[0] if rows["unit"].notna().any() else ""
     palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999933"]
     fig = go.Figure()
-    for k, (loc, part) in enumerate(rows.sort_values("year").groupby("locality", sort=False)):
+    groups = list(rows.sort_values("year").groupby("locality", sort=False))
+    for k, (loc, part) in enumerate(groups):
         color = palette[k % len(palette)]
-        fig.add_scatter(x=part["year"], y=part["value"], mode="lines+markers", name=f"{loc} — {t('target', lang)}",
+        # Localities side by side within a year (a small offset), so markers never hide each other.
+        part = part.assign(x=part["year"] + (k - (len(groups) - 1) / 2) * min(0.12, 0.6 / len(groups)))
+        fig.add_scatter(x=part["x"], y=part["value"], mode="lines+markers", name=f"{loc} — {t('target', lang)}",
                         line={"color": color, "dash": "dash", "width": 2},
                         marker={"symbol": "line-ew", "size": 26, "line": {"width": 4, "color": color}},
-                        legendgroup=loc, hovertemplate="%{x}: %{y}<extra></extra>")
+                        legendgroup=loc, hovertext=[f"{loc} {y}: {t('target', lang)} {with_unit(v, unit)}" for y, v in
+                                   zip(part["year"], part["value"])], hoverinfo="text")
         has = part["actual"].notna()
-        fig.add_scatter(x=part.loc[has, "year"], y=part.loc[has, "actual"], mode="lines+markers+text",
+        fig.add_scatter(x=part.loc[has, "x"], y=part.loc[has, "actual"], mode="lines+markers+text",
                         name=f"{loc} — {t('actual', lang)}", line={"color": color}, marker={"size": 10},
                         text=[status_icon(s) for s in part.loc[has, "status"]], textposition="top center",
                         legendgroup=loc, hovertext=[f"{loc} {y}: {with_unit(a, unit)} · {status_label(s, lang)}"
@@ -255,7 +259,7 @@ def timeline_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.Figur
                                                                        part.loc[has, "status"])], hoverinfo="text")
     years = sorted(rows["year"].unique())
     fig.update_xaxes(tickmode="array", tickvals=years, ticktext=[str(y) for y in years], title=t("year", lang))
-    fig.update_yaxes(title=unit, gridcolor="#eee", rangemode="tozero", tickformat=",~f")
+    fig.update_yaxes(title=unit, gridcolor="#eee", tickformat=",~f")  # not from zero: rates sit near 100 %
     return _layout(fig, title, 420, legend={"orientation": "h", "y": -0.2, "x": 0})
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from chitieu import settings
-from chitieu.periods import ALL_PERIODS
+from chitieu.periods import ALL_PERIODS, STANDINGS
 from chitieu.store import DatabaseBusy, open_db, reads
 from ui.i18n import t
 
@@ -216,7 +216,8 @@ def status_title(r: dict, language: str, with_locality: bool = False) -> str:
     """One line that names a target and its status in words (never colour alone)."""
     from ui.format import pct
     from ui.i18n import indicator_name, status_label
-    head = f"{status_label(r['status'], language)} · {pct(r['percent'])} — {indicator_name(r, language)}"
+    share = f" · {pct(r['percent'])}" if pd.notna(r.get("percent")) else ""
+    head = f"{status_label(r['status'], language)}{share} — {indicator_name(r, language)}"
     return f"{head} — {r['locality_name']}" if with_locality else head
 
 
@@ -227,6 +228,8 @@ def why(r: dict, language: str) -> None:
     st.markdown(f"**{t('plan_sentence', language)}:** “{r.get('text') or '–'}”")
     if r.get("actual_period"):
         standing = r.get("actual_standing") or "–"
+        if standing in {s.code for s in STANDINGS}:
+            standing = next(s.label(language) for s in STANDINGS if s.code == standing).lower()
         st.markdown(f"**{t('target', language)}:** {tt} · **{t('actual', language)}:** "
                     f"{with_unit(r.get('actual'), r.get('unit'))} ({period_label(r['actual_period'], language)}, "
                     f"{t('standing', language).lower()}: {standing})")
