@@ -13,7 +13,7 @@ from loaders.extract import extract_document
 from loaders.locality import detect_locality
 from ui import auth as auth_ui
 from ui import common
-from ui.i18n import t
+from ui.i18n import column_label, t
 
 lang = common.filters()["lang"]
 st.title(t("page_plans", lang))
@@ -49,9 +49,11 @@ if up is not None:
             column_config={
                 "keep": st.column_config.CheckboxColumn(t("keep", lang), width="small"),
                 "indicator": st.column_config.SelectboxColumn(
-                    t("indicator", lang), options=["unmapped", *labels], width="medium", required=True,
-                    help=" · ".join(f"{c}: {n}" for c, n in list(labels.items())[:5]) + " …"),
-                "comparator": st.column_config.SelectboxColumn(options=list(COMPARATORS), required=True),
+                    t("indicator", lang), options=["unmapped", *labels], width="large", required=True,
+                    format_func=lambda c: c if c == "unmapped" else f"{labels.get(c, c)} [{c}]"),
+                "comparator": st.column_config.SelectboxColumn(column_label("comparator", lang),
+                                                               options=list(COMPARATORS), required=True),
+                **{c: column_label(c, lang) for c in ("indicator_label", "scope", "value_high", "unit", "note")},
                 "value": st.column_config.NumberColumn(t("target", lang), format="%.2f"),
                 "text": st.column_config.TextColumn(t("plan_sentence", lang), width="large")})
         if st.button(t("save_plan", lang), type="primary", key="save_plan"):
@@ -72,8 +74,7 @@ plans = common.read("plans")
 if plans.empty:
     common.empty_state(t("no_plans", lang))
 else:
-    common.table(plans, dict(zip(["plan_key", "locality_name", "province", "year", "targets", "loaded_at"],
-                                 ["plan", *common.headers(lang, "locality"), "province",
-                                  *common.headers(lang, "year"), "targets", "loaded_at"])), key="plans_table")
+    common.table(plans, {c: column_label(c, lang) for c in ["plan_key", "locality_name", "province", "year",
+                                                           "targets", "loaded_at"]}, key="plans_table")
 with st.expander(t("catalogue", lang)):
     st.dataframe(catalogue, hide_index=True, key="catalogue_table")

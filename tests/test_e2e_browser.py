@@ -136,6 +136,16 @@ def settle(page, charts: int = 0) -> None:
     assert exc.count() == 0, exc.first.inner_text()
 
 
+def login(page, username: str, password: str) -> None:
+    """Log in through the sidebar box (ui/auth.py)."""
+    page.get_by_text("Đăng nhập (để nhập số liệu)").click()
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập", exact=True).click()
+    page.get_by_text("Đăng nhập: ").first.wait_for()
+    settle(page)
+
+
 def shot(page, name: str, publish: bool = True) -> None:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path))
@@ -172,12 +182,7 @@ def test_overview_locality_compare_and_actuals_round_trip(server, browser_page, 
     # The analyst logs in (sidebar), then the round trip: template → fill → upload → preview → confirm.
     page.goto(f"{base}/nhap-so-lieu?year={year}&tlocs={loc_key}")
     settle(page)
-    page.get_by_text("Đăng nhập (để nhập số liệu)").click()
-    page.get_by_label("Tên đăng nhập").fill(facts["login"][0])
-    page.get_by_label("Mật khẩu").fill(facts["login"][1])
-    page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    page.get_by_text("Đăng nhập: ").first.wait_for()
-    settle(page)
+    login(page, *facts["login"])
     with page.expect_download() as download:
         page.get_by_role("button", name="Tải mẫu Excel").click()
     template = tmp_path / "mau.xlsx"
@@ -203,3 +208,14 @@ def test_overview_locality_compare_and_actuals_round_trip(server, browser_page, 
     expander.get_by_text("Câu trong kế hoạch").first.wait_for()
     expander.scroll_into_view_if_needed()
     shot(page, "locality_after_upload", publish=False)
+
+    # Plans: the extracted targets of a seed plan appear in the review table.
+    page.goto(f"{base}/ke-hoach")  # a new page load is a new session: log in again
+    settle(page)
+    login(page, *facts["login"])
+    plan_file = sorted((ROOT / "data" / "plans").glob("*.txt"))[0]
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(plan_file))
+    page.get_by_role("button", name="Lưu kế hoạch").wait_for()
+    settle(page)
+    assert page.locator('[data-testid="stDataFrame"]').first.is_visible()
+    shot(page, "plans")

@@ -156,6 +156,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_sample": ("Dữ liệu mẫu", "Sample data"),
     "table_cut": ("Bảng chỉ hiện {n} dòng đầu trong {total}: dùng bộ lọc để thu hẹp.",
                   "The table shows the first {n} of {total} rows: use the filters to narrow it."),
+    "col_indicator_label": ("Tên trong kế hoạch", "Name in the plan"), "col_comparator": ("So sánh", "Comparator"),
+    "col_value_high": ("Cận trên", "Upper bound"), "col_note": ("Ghi chú", "Note"), "col_plan_key": ("Kế hoạch", "Plan"),
+    "col_province": ("Tỉnh", "Province"), "col_targets": ("Số chỉ tiêu", "Targets"),
+    "col_loaded_at": ("Nạp lúc", "Loaded at"),
     "read_only": ("Bạn chỉ có quyền xem.", "You have read-only access."),
 }
 
@@ -172,7 +176,7 @@ def t(key: str, lang: str = "vi", **fmt) -> str:
 _SAFE_ICON = {"not_assessable": "◌"}
 
 
-_COLUMN_KEYS = {"locality": "locality", "indicator": "indicator", "scope": "scope", "year": "year",
+_COLUMN_KEYS = {"locality": "locality", "locality_name": "locality", "indicator": "indicator", "scope": "scope", "year": "year",
                 "period": "period", "unit": "unit", "standing": "standing"}
 
 
