@@ -40,7 +40,7 @@ if up is not None:
     preview = st.session_state["preview"]
     st.markdown(f"**{t('dry_run', lang)}**")
     c = preview.counts()
-    st.caption(" · ".join(f"{k}: {v}" for k, v in c.items()))
+    st.caption(" · ".join(f"{column_label('count_' + k, lang)}: {v}" for k, v in c.items()))
     for issue in preview.file_issues:
         st.error(issue.message(lang))
     if preview.rows:
@@ -50,10 +50,11 @@ if up is not None:
     stored = st.session_state.get("stored_sha") == sha
     if not preview.ok:
         st.error(t("blocked", lang), icon=":material/block:")
-    elif not stored and st.button(t("confirm", lang), type="primary", key="confirm_upload"):
+    elif not stored and (slot := st.empty()).button(t("confirm", lang), type="primary", key="confirm_upload"):
         upload_id = confirm(common.con(), preview, writer)
         common.after_write()
         st.session_state.update(stored_sha=sha, stored_id=upload_id)
+        slot.empty()  # the button goes once the file is stored (st.rerun would reset the sidebar in AppTest)
         stored = True
     if stored:
         st.success(t("confirmed", lang, n=c["rows"], id=st.session_state["stored_id"]), icon=":material/check:")

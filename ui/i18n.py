@@ -160,6 +160,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_value_high": ("Cận trên", "Upper bound"), "col_note": ("Ghi chú", "Note"), "col_plan_key": ("Kế hoạch", "Plan"),
     "col_province": ("Tỉnh", "Province"), "col_targets": ("Số chỉ tiêu", "Targets"),
     "col_loaded_at": ("Nạp lúc", "Loaded at"),
+    "col_count_rows": ("Số dòng", "rows"), "col_count_ok": ("hợp lệ", "ok"), "col_count_warning": ("cảnh báo", "warnings"),
+    "col_count_error": ("lỗi", "errors"), "col_count_new": ("mới", "new"), "col_count_same": ("không đổi", "unchanged"),
+    "col_count_revision": ("điều chỉnh", "revisions"), "col_count_supersede": ("thay số cũ", "supersede"),
     "read_only": ("Bạn chỉ có quyền xem.", "You have read-only access."),
 }
 
