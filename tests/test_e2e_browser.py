@@ -171,6 +171,11 @@ def test_overview_locality_compare_and_actuals_round_trip(server, browser_page, 
     assert page.get_by_text(todo["locality_name"]).first.is_visible()
     shot(page, "locality")
 
+    page.goto(f"{base}/dia-phuong?year={year}&loc={loc_key}&lang=en")  # the English switch, from a link
+    settle(page, charts=1)
+    assert page.get_by_role("heading", name="Locality").is_visible()
+    shot(page, "locality_en", publish=False)
+
     page.goto(f"{base}/so-sanh?year={year}")
     settle(page, charts=1)
     shot(page, "compare")
