@@ -198,3 +198,13 @@ def test_province_filter_narrows_every_page(demo_db, monkeypatch):
     assert at.selectbox(key="loc").options == ["Thành phố Phú Quốc — Kiên Giang"]
     at.sidebar.selectbox(key="prov").set_value("").run()
     assert len(at.selectbox(key="loc").options) == 3
+
+
+def test_router_and_pages_stay_thin():
+    """dashboard.py only routes (no SQL, no pandas); pages are short and leave queries to the store."""
+    router = (ROOT / "dashboard.py").read_text(encoding="utf-8")
+    assert "import pandas" not in router and "duckdb" not in router and "SELECT" not in router
+    for page in PAGES:
+        src = (ROOT / page).read_text(encoding="utf-8")
+        assert len(src.splitlines()) < 100, page
+        assert "SELECT " not in src and "import duckdb" not in src, page
