@@ -177,12 +177,12 @@ def sidebar_filters() -> dict:
     province = None
     if year is not None:
         provs = read("provinces", year)
-        counts = dict(zip(provs["province"], provs["localities"]))
+        counts = {p: n for p, n in zip(provs["province"], provs["localities"]) if p}  # '' means all
         # Nationwide (thousands of communes) a page starts on one province; small databases on all.
-        default = "" if sum(counts.values()) <= BIG else max(counts, key=counts.get)
+        default = "" if sum(counts.values()) <= BIG or not counts else max(counts, key=counts.get)
         province = select("prov", t("province", language), ["", *counts], default, where=side,
                           format_func=lambda p: t("all_provinces", language) if p == "" else
-                          f"{p or '–'} ({counts[p]})") or None
+                          f"{p} ({counts[p]})") or None
     side.caption(t("share_hint", language))
     return {"year": year, "period": period, "lang": language, "province": province}
 
