@@ -34,6 +34,7 @@ if rows.empty:
 st.caption(t("locality_caption", lang, name=names[key], year=year, period=common.period_label(period, lang),
              n=len(rows)))
 common.chart("bullet_chart", rows, t("bullet_title", lang, name=name, year=year), lang, key="bullet")
+st.caption(t("bullet_help", lang))
 
 st.subheader(t("details", lang))
 table = rows.assign(status_text=rows["status"].map(lambda s: status_label(s, lang)),

@@ -129,3 +129,12 @@ def test_long_labels_wrap():
 def test_strings_have_both_languages():
     for key, (vi, en) in STRINGS.items():
         assert vi and en, key
+
+
+def test_range_targets_get_a_band_on_the_percent_axis(rows):
+    assert charts.range_band("between", "higher_is_better", 8, 9) == (100.0, 112.5)
+    assert charts.range_band("between", "target_band", 40, 60) == (80.0, 120.0)
+    assert charts.range_band("ge", "higher_is_better", 8, None) is None
+    part = rows[rows["locality_code"] == "QNG"]  # school enrolment: between 98 and 99,5
+    fig = charts.bullet_chart(part, "t", "vi")
+    assert [sh.type for sh in fig.layout.shapes].count("rect") == 1

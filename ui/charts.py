@@ -127,11 +127,42 @@ def bullet_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
                   "range": [-0.6, len(order) - 0.4]},
         "xaxis": {"range": [0, PERCENT_CAP + 30], "gridcolor": "#eee", "ticksuffix": "%", "side": "top",
                   "tickvals": [0, 25, 50, 75, 100, 125, 150], "title": {"text": t("percent_axis", lang)}},
-        "shapes": [{"type": "line", "x0": 100, "x1": 100, "y0": 0, "y1": 1, "yref": "paper",
+        "shapes": [*_range_bands(rows, label_of, order),
+                   {"type": "line", "x0": 100, "x1": 100, "y0": 0, "y1": 1, "yref": "paper",
                     "line": {"color": "#333", "dash": "dash", "width": 1.5}}],
         "legend": {"orientation": "h", "x": 0, "y": -row_px / height, "yanchor": "top"},
         "margin": {"l": 10, "r": 20, "t": 130, "b": 50}}
     return _layout(go.Figure(data=data, layout=layout), title, height, **layout)
+
+
+def range_band(comparator: str, direction: str | None, low, high) -> tuple[float, float] | None:
+    """Where a range target ("từ 8 đến 9%") lies on the % achieved axis (same rules as the percent
+    in chitieu.status: up = against the lower end, down = mirrored against the upper end,
+    target band = against the midpoint). None for a point target."""
+    if comparator != "between" or pd.isna(low) or pd.isna(high) or low <= 0 or high <= 0:
+        return None
+    low, high = sorted((float(low), float(high)))
+    if direction == "lower_is_better":
+        return 100.0, 100.0 + (high - low) / high * 100.0
+    if direction == "target_band":
+        mid = (low + high) / 2
+        return low / mid * 100.0, high / mid * 100.0
+    return 100.0, high / low * 100.0
+
+
+def _range_bands(rows: pd.DataFrame, label_of: dict[int, str], order: list[str]) -> list[dict]:
+    """Light bands behind the bars of range targets (the bullet chart's "target band")."""
+    position = {label: i for i, label in enumerate(order[::-1])}  # category index on the y axis
+    shapes = []
+    for i, r in zip(rows.index, rows.to_dict("records")):
+        band = range_band(r["comparator"], r.get("direction"), r.get("value"), r.get("value_high"))
+        if band is None:
+            continue
+        y = position[label_of[i]]
+        shapes.append({"type": "rect", "x0": band[0], "x1": min(PERCENT_CAP, band[1]), "y0": y - 0.45,
+                       "y1": y + 0.45, "layer": "above", "line": {"color": "#333", "width": 1.5},
+                       "fillcolor": "rgba(0,0,0,0.08)"})
+    return shapes
 
 
 def _name(r: dict, lang: str) -> str:

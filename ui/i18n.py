@@ -61,6 +61,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no_targets_locality": ("{name} chưa có chỉ tiêu nào trong năm {year}.", "{name} has no target for {year}."),
     "bullet_title": ("{name} — mức hoàn thành so với chỉ tiêu năm {year} (%; 100% = đúng chỉ tiêu)",
                      "{name} — achievement against the {year} targets (%; 100% = on target)"),
+    "bullet_help": ("Thanh: % hoàn thành (màu, biểu tượng và chữ cho biết trạng thái); vạch đứt: đúng chỉ tiêu (100%); "
+                    "khung: khoảng chỉ tiêu khi kế hoạch đặt một khoảng (từ … đến …). Thanh dài quá 150% được cắt, "
+                    "số ghi bên cạnh là số thật.",
+                    "Bar: % of target achieved (colour, icon and word give the status); dashed line: exactly on "
+                    "target (100%); box: the target range when the plan sets one (from … to …). Bars beyond 150% "
+                    "are cut; the label keeps the real figure."),
     "percent_axis": ("% hoàn thành chỉ tiêu", "% of target achieved"),
     "target_line": ("Chỉ tiêu (100%)", "Target (100%)"),
     "details": ("Chi tiết từng chỉ tiêu (bấm để xem vì sao)", "Every target (open one to see why)"),
