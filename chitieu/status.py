@@ -47,7 +47,7 @@ STATUS_INFO: dict[str, dict[str, Any]] = {
     "exceeded":       {"vi": "Vượt", "en": "Exceeded", "icon": "★", "color": "#0072B2", "severity": 0},
     "met":            {"vi": "Đạt", "en": "Met", "icon": "✔", "color": "#009E73", "severity": 1},
     "on_track":       {"vi": "Đúng tiến độ", "en": "On track", "icon": "↗", "color": "#56B4E9", "severity": 2},
-    "not_assessable": {"vi": "Chưa đánh giá được", "en": "Not assessable yet", "icon": "⏳",
+    "not_assessable": {"vi": "Chưa đánh giá được", "en": "Not assessable yet", "icon": "◌",
                        "color": "#BBBBBB", "severity": 3},
     "no_data":        {"vi": "Chưa có số liệu", "en": "No data", "icon": "○", "color": "#999999", "severity": 4},
     "needs_assigned": {"vi": "Chưa có chỉ tiêu giao", "en": "Assigned figure missing", "icon": "✎",

@@ -147,9 +147,11 @@ def login(page, username: str, password: str) -> None:
 
 
 def shot(page, name: str, publish: bool = True) -> None:
+    """Screenshot to tests/_artifacts/; with CHITIEU_UPDATE_SCREENSHOTS=1 also refresh the
+    README's copies in docs/screenshots/ (so an ordinary test run leaves the tree clean)."""
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path))
-    if publish:
+    if publish and os.environ.get("CHITIEU_UPDATE_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copy(path, SCREENSHOTS / path.name)
 

@@ -622,8 +622,6 @@ def test_bad_files_uploaded_in_the_dashboard_give_a_message_not_a_crash(shared_d
     assert counts(shared_db) == before
 
 
-@pytest.mark.xfail(strict=False, reason="undo in pages/actuals.py does not yet check that the analyst may write "
-                   "every locality of the upload (auth.forbidden_localities over the upload's localities)")
 def test_analyst_cannot_undo_another_localitys_upload(shared_db, monkeypatch):
     con = open_db(shared_db)
     upload_id = import_bytes(con, workbook(con, ["99001"], 7.5), "khac.xlsx", "quantri")

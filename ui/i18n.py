@@ -181,10 +181,6 @@ def t(key: str, lang: str = "vi", **fmt) -> str:
     return s.format(**fmt) if fmt else s
 
 
-# Symbols that the default fonts of a fresh Linux browser draw (no colour-emoji font there).
-_SAFE_ICON = {"not_assessable": "◌"}
-
-
 _COLUMN_KEYS = {"locality": "locality", "locality_name": "locality", "indicator": "indicator", "scope": "scope", "year": "year",
                 "period": "period", "unit": "unit", "standing": "standing"}
 
@@ -196,7 +192,7 @@ def column_label(col: str, lang: str = "vi") -> str:
 
 
 def status_icon(status: str) -> str:
-    return _SAFE_ICON.get(status) or STATUS_INFO.get(status, {}).get("icon", "?")
+    return STATUS_INFO.get(status, {}).get("icon", "?")
 
 
 def status_label(status: str, lang: str = "vi", icon: bool = True) -> str:
