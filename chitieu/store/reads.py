@@ -47,9 +47,8 @@ def plan_years(con) -> list[int]:
     return [int(y) for y in df["year"]]
 
 
-def localities(con, year: int | None = None, province: str | None = None) -> pd.DataFrame:
-    """Localities with plans (optionally of one year and province): key 'scheme:code', name, level,
-    province, targets, years."""
+def _plan_filter(year: int | None, province: str | None) -> tuple[list[str], list]:
+    """SQL conditions on plans `p` (fixed text) and their parameters, for a year and a province."""
     conds, params = [], []
     if year is not None:
         conds.append("p.year = ?")
@@ -57,6 +56,13 @@ def localities(con, year: int | None = None, province: str | None = None) -> pd.
     if province:
         conds.append("p.province = ?")
         params.append(province)
+    return conds, params
+
+
+def localities(con, year: int | None = None, province: str | None = None) -> pd.DataFrame:
+    """Localities with plans (optionally of one year and province): key 'scheme:code', name, level,
+    province, targets, years."""
+    conds, params = _plan_filter(year, province)
     where = ("WHERE " + " AND ".join(conds)) if conds else ""
     return query_df(con, f"""
         SELECT p.locality_scheme || ':' || p.locality_code AS key, p.locality_scheme, p.locality_code,
@@ -92,13 +98,8 @@ def provinces(con, year: int | None = None) -> pd.DataFrame:
 def indicator_choices(con, year: int | None = None, province: str | None = None) -> pd.DataFrame:
     """Indicators planned (in a year / province), most reported first: code, name_vi, name_en, unit,
     localities (planning it), with_data (localities with a figure for it)."""
-    conds, params = ["t.indicator <> 'unmapped'"], []
-    if year is not None:
-        conds.append("p.year = ?")
-        params.append(int(year))
-    if province:
-        conds.append("p.province = ?")
-        params.append(province)
+    conds, params = _plan_filter(year, province)
+    conds.insert(0, "t.indicator <> 'unmapped'")
     return query_df(con, f"""
         WITH planned AS (
             SELECT DISTINCT t.indicator, p.locality_scheme, p.locality_code, p.year
