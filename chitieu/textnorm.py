@@ -88,13 +88,15 @@ def has_diacritics(text: str) -> bool:
     return any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", text)) or "đ" in text.lower()
 
 
-def diacritic_ratio(text: str) -> float:
-    """Marks per letter; clean Vietnamese is ~0.3-0.5, text that lost its marks near 0."""
-    letters = len(_LETTER.findall(text))
+def diacritic_ratio(text: str, sample: int = 6000) -> float:
+    """Marks per letter in (the first `sample` characters of) a text; clean Vietnamese is
+    ~0.3-0.5, text that lost its marks (OCR) near 0."""
+    text = text[:sample]
+    letters = len(text) - len(_LETTER_RUNS.sub("", text))
     if not letters:
         return 0.0
     marks = len(unicodedata.normalize("NFD", text)) - len(unicodedata.normalize("NFC", text))
     return (marks + text.count("đ") + text.count("Đ")) / letters
 
 
-_LETTER = re.compile(r"[^\W\d_]")
+_LETTER_RUNS = re.compile(r"[^\W\d_]+")
