@@ -395,16 +395,20 @@ def _clause_targets(doc: Doc, start: int, end: int, subject: Match | None, sibli
 
 
 def _qualitative_pieces(doc: Doc, start: int, end: int, excluded) -> list[tuple[int, int]]:
-    """"Giữ vững ổn định chính trị…, hạn chế thấp nhất các tệ nạn xã hội": two targets when
-    each side of a comma names a different indicator."""
-    ocr = doc.ocr
-    for m in re.finditer(r",\s+", ocr[start:end]):
-        cut = start + m.start()
-        left = _own_match(doc, start, cut, excluded)
-        right = _own_match(doc, cut + len(m.group()), end, excluded)
-        if left and right and set(left[0].codes).isdisjoint(right[0].codes) \
-                and left[0].quality == 1 and right[0].quality == 1 and right[0].matched >= 3:
-            return [(start, cut), _trim(doc.text, cut + len(m.group()), end)]
+    """"Giữ vững ổn định chính trị…, hạn chế thấp nhất các tệ nạn xã hội": two targets when two
+    names of different indicators stand on either side of a comma (and no one name spans both)."""
+    found = [m for m in _own_match(doc, start, end, excluded) if m.quality == 1]
+    if len(found) < 2:
+        return [(start, end)]
+    for right in found[1:]:
+        left = next((m for m in found if m.end <= right.start and set(m.codes).isdisjoint(right.codes)), None)
+        if left is None or right.matched < 3 or any(m.start <= left.start and right.end <= m.end for m in found):
+            continue
+        commas = [start + k.start() for k in re.finditer(r",\s+", doc.ocr[start:end])
+                  if left.end <= start + k.start() < right.start]
+        if commas:
+            cut = commas[-1]
+            return [(start, cut), _trim(doc.text, cut + 1, end)]
     return [(start, end)]
 
 
