@@ -48,3 +48,4 @@ common.table(table, dict(zip(["status_text", "name", "scope", "target", "actual"
 for cat, part in rows.groupby("category", sort=True):
     st.markdown(f"#### {category_label(cat, lang)}")
     common.status_list(part, lang)
+common.related_units(key, year, lang)

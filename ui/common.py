@@ -292,3 +292,37 @@ def template(localities: Sequence[str], year: int) -> bytes:
     """The actuals template (.xlsx) for localities ('scheme:code') and a year; cached until a write."""
     con()
     return _template(db_path(), tuple(localities), int(year))
+
+
+def related_units(key: str, year: int | None, language: str) -> None:
+    """Children, predecessors and successors of a locality, each a link that opens it here
+    (the link carries the year of its newest plan, so predecessors open on their own year)."""
+    from urllib.parse import urlencode
+    scheme, code = key.split(":", 1)
+    rel = read("related_units", scheme, code, year)
+    if rel.empty:
+        return
+    st.subheader(t("related_title", language))
+    for relation in ("child", "predecessor", "successor"):
+        part = rel[rel["relation"] == relation]
+        if part.empty:
+            continue
+        st.markdown(f"**{t('related_' + relation, language, year=year)}**")
+        lines = []
+        for r in part.itertuples():
+            years = [int(y) for y in r.years] if isinstance(r.years, (list, tuple)) or hasattr(r.years, "tolist") \
+                else []
+            label = f"{r.name}" + (f" — {t('related_years', language)} {', '.join(map(str, years))}" if years
+                                   else f" — {t('related_no_plan', language)}")
+            if years:
+                query = urlencode({"year": years[0] if relation != "child" else year, "loc": r.key,
+                                   "prov": r.province or "", "lang": language})
+                lines.append(f"- [{_md_escape(label)}](?{query})")
+            else:
+                lines.append(f"- {_md_escape(label)}")
+        st.markdown("\n".join(lines))
+
+
+def _md_escape(text: str) -> str:
+    """Names come from data: keep Markdown from reading them as markup (no raw HTML is ever enabled)."""
+    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>" else c for c in str(text))

@@ -170,6 +170,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_count_error": ("lỗi", "errors"), "col_count_new": ("mới", "new"), "col_count_same": ("không đổi", "unchanged"),
     "col_count_revision": ("điều chỉnh", "revisions"), "col_count_supersede": ("thay số cũ", "supersede"),
     "read_only": ("Bạn chỉ có quyền xem.", "You have read-only access."),
+    "related_title": ("Đơn vị liên quan", "Related units"),
+    "related_child": ("Đơn vị trực thuộc có kế hoạch năm {year}", "Units under it with a {year} plan"),
+    "related_predecessor": ("Đơn vị tiền thân (trước sắp xếp ngày 01/7/2025) — kế hoạch và số liệu của đơn vị cũ",
+                            "Predecessor units (before the reform of 1 July 2025) — plans and figures of the former units"),
+    "related_successor": ("Từ ngày 01/7/2025, địa bàn này thuộc", "Since 1 July 2025 this area belongs to"),
+    "related_years": ("kế hoạch năm", "plans of"),
+    "related_no_plan": ("chưa có kế hoạch", "no plan yet"),
 }
 
 

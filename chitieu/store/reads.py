@@ -255,3 +255,37 @@ def upload_localities(con, upload_id: int) -> list[tuple[str, str]]:
     df = query_df(con, "SELECT DISTINCT locality_scheme, locality_code FROM actuals WHERE upload_id = ? ORDER BY 1, 2",
                   [int(upload_id)])
     return list(df.itertuples(index=False, name=None))
+
+
+def related_units(con, scheme: str, code: str, year: int | None) -> pd.DataFrame:
+    """Units linked to a locality in the unit registry, for the hierarchy on the locality page.
+
+    relation 'child': units directly under it that have a plan of `year`;
+    'predecessor': units it replaced in the 2025 reform that have plans (any year);
+    'successor': units that replaced it (with or without plans).
+    Columns: relation, key ('scheme:code'), name, level, province, years (plan years, newest first).
+    """
+    return query_df(con, """
+        WITH rel AS (
+            SELECT 'child' AS relation, u.scheme, u.code FROM admin_units u
+            WHERE u.scheme = ? AND u.parent_code = ?
+              AND EXISTS (SELECT 1 FROM plans p WHERE p.locality_scheme = u.scheme AND p.locality_code = u.code
+                          AND p.year = ?)
+            UNION ALL
+            SELECT 'predecessor', x.old_scheme, x.old_code FROM unit_crosswalk x
+            WHERE x.new_scheme = ? AND x.new_code = ?
+              AND EXISTS (SELECT 1 FROM plans p WHERE p.locality_scheme = x.old_scheme
+                          AND p.locality_code = x.old_code)
+            UNION ALL
+            SELECT 'successor', x.new_scheme, x.new_code FROM unit_crosswalk x
+            WHERE x.old_scheme = ? AND x.old_code = ?)
+        SELECT r.relation, r.scheme || ':' || r.code AS key,
+               coalesce(u.name, any_value(p.locality_name)) AS name, coalesce(u.level, any_value(p.level)) AS level,
+               any_value(p.province) AS province,
+               list(DISTINCT p.year ORDER BY p.year DESC) FILTER (WHERE p.year IS NOT NULL) AS years
+        FROM rel r
+        LEFT JOIN admin_units u ON u.scheme = r.scheme AND u.code = r.code
+        LEFT JOIN plans p ON p.locality_scheme = r.scheme AND p.locality_code = r.code
+        GROUP BY r.relation, r.scheme, r.code, u.name, u.level
+        ORDER BY r.relation, name""",
+        [scheme, str(code), int(year or 0), scheme, str(code), scheme, str(code)])
