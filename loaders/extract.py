@@ -28,7 +28,7 @@ from loaders.structure import target_items
 from loaders.tables import TableLayout, find_tables
 from loaders.values import PAST_CUES, Mention, _unit_at, find_mentions
 
-EXTRACTOR_VERSION = "extractor-1"
+EXTRACTOR_VERSION = "extractor-2"
 _EXCEED = re.compile(r"\b(?:dat va vuot|vuot muc|vuot)\s+(?:muc\s+)?chi tieu\b|\bdat chi tieu\b[a-z ,]{0,40}\bgiao\b"
                      r"|\bvuot ke hoach\b")
 _QUALIFIER_PAREN = re.compile(r"^\W*(?:neu\s+)?(?:chua tinh|khong tinh|khong ke|khong bao gom|tru|ngoai)\b")
@@ -36,6 +36,7 @@ _SUBLIST_HEAD = re.compile(r"^\W*(?:trong do|cu the|gom|bao gom)\s*:?\s*")
 _FILLER = re.compile(r"\b(?:dat|la|co|tang|giam|chiem|khoang|tren|duoi|tro len|tro xuong|trong do|va|tu|"
                      r"doi voi|so voi|con|len|muc|it nhat|toi thieu|toi da|khong qua|hon|so|cac|cua|cho)\b")
 _PAST_CLAUSE = re.compile(r"\W*(?:trong\s+)?(?:nam qua|nam truoc|ket qua|nam (\d{4}))\b")
+_SUBSET = re.compile(r"\W*trong do\s*:?\s*(?:co\s+)?")
 _COUNT_UNITS = {"hộ", "xã", "đơn vị", "vụ", "trường", "người", "lao động", "con", "tuyến", "đảng viên"}
 
 
@@ -170,7 +171,7 @@ def _leftover_words(doc: Doc, s: int, e: int, mention: Mention | None) -> int:
     text = re.sub(r"\d+(?:[.,]\d+)*", " ", text)
     text = _FILLER.sub(" ", text)
     text = POP_RE.sub(" ", text)  # population words are scope, not a new concept
-    text = re.sub(r"\b(?:tuoi|tudi|loai kha|xuat sac|tot)\b", " ", text)
+    text = re.sub(r"\b(?:tuoi|tudi|loai kha|xuat sac|tot|tre em|tre|hoc sinh|nguoi dan)\b", " ", text)
     return len(re.findall(r"[a-z]{2,}", text))
 
 
@@ -236,10 +237,17 @@ def _targets_for_segment(doc: Doc, seg: Segment, own: list[Match], siblings: lis
         if cands:
             c = cands[0]
             match = Match(c.codes, c.alias, seg.start, seg.end, c.matched, c.total, [], [])
+    subset = _SUBSET.match(ocr, seg.start, seg.end) if match is None and mention is not None else None
     if match is None and seg.subject is not None and (
-            seg.force_subject or _leftover_words(doc, seg.start, seg.end, mention) <= 3):
+            seg.force_subject or subset or _leftover_words(doc, seg.start, seg.end, mention) <= 1):
         match = seg.subject
         inherited = True
+        if subset and seg.scope_span is None and mention.start > subset.end():
+            # "…đạt 61%, trong đó có bằng cấp, chứng chỉ đạt 24%": the subset is the scope
+            tail = re.search(r"\s*(?:dat|la|chiem|khoang)?\s*$", ocr[subset.end():mention.start])
+            end = subset.end() + (tail.start() if tail else 0)
+            if end > subset.end():
+                seg.scope_span = ScopeText(subset.end(), end)
     if mention is None:
         folded = ocr[seg.start:seg.end]
         if PAST_CUES.search(folded + " "):
@@ -272,9 +280,12 @@ def _targets_for_segment(doc: Doc, seg: Segment, own: list[Match], siblings: lis
                            value_high=mention.value_high, unit=unit, text=text[seg.start:seg.end],
                            start=seg.start, end=seg.end, indicator_label=label, note=note)], None
     codes = _choose_codes(doc, match.codes, mention)
-    if inherited and len(codes) == 1 and _unit_family(mention.unit) == "pct" \
+    if len(codes) == 1 and _unit_family(mention.unit) == "pct" \
             and _unit_family(doc.catalogue[codes[0]].unit) == "money" and codes[0] in doc.matcher.growth_of:
-        codes = [doc.matcher.growth_of[codes[0]]]  # "…đạt 4.549 tỷ đồng, tăng 3,32%"
+        codes = [doc.matcher.growth_of[codes[0]]]  # "…đạt 4.549 tỷ đồng, tăng 3,32%", "GTSX tăng 7,5%"
+    if inherited and len(codes) == 1 and codes[0] in doc.matcher.level_of \
+            and re.match(r"\W*(?:xuong\s+|giam\s+)?con\b", ocr[seg.start:seg.end]):
+        codes = [doc.matcher.level_of[codes[0]]]  # "giảm 0,5% (còn 2,1%)": the level that remains
     alias_tokens = [] if inherited else match.token_spans
     alias_end = None if inherited else match.end
     scope_span = seg.scope_span or find_scope(text, ocr, (seg.start, seg.end), (mention.start, mention.end),

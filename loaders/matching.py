@@ -64,6 +64,7 @@ class CatalogueMatcher:
         for toks in self.aliases:
             self.index[toks[0]].append(toks)
         self.growth_of = self._growth_relation()
+        self.level_of = self._level_relation()
         self.alias_keys = list(self.aliases)
         self.alias_strings = [" ".join(a) for a in self.alias_keys]
         self._cache: dict[tuple, list] = {}
@@ -81,6 +82,18 @@ class CatalogueMatcher:
                 base = by_name.get(f[len("toc do tang "):])
                 if base:
                     out[base] = i.code
+        return out
+
+    def _level_relation(self) -> dict[str, str]:
+        """reduction indicator -> the level it reduces ("Mức giảm tỷ lệ hộ nghèo" -> "Tỷ lệ hộ nghèo")."""
+        by_name = {ocr_fold(i.name_vi): i.code for i in self.catalogue.values()}
+        out = {}
+        for i in self.catalogue.values():
+            f = ocr_fold(i.name_vi)
+            if f.startswith("muc giam "):
+                base = by_name.get(f[len("muc giam "):])
+                if base:
+                    out[i.code] = base
         return out
 
     def find(self, folded: str, start: int, end: int, ocr_mode: bool = False,

@@ -33,7 +33,8 @@ POP_PHRASES = {
 _PHRASE_TOKENS = sorted(((tuple(p.split()), c) for p, c in POP_PHRASES.items()), key=lambda x: -len(x[0]))
 POP_RE = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sorted(POP_PHRASES, key=len, reverse=True))
                     + r")\b")
-_GENERIC = {("so",), ("cac",), ("nhung",), ("tre", "em"), ("tre",), ("hoc", "sinh"), ("nguoi", "dan"), ("cho",)}
+_GENERIC = {("so",), ("cac",), ("nhung",), ("tre", "em"), ("tre",), ("hoc", "sinh"), ("nguoi", "dan"), ("cho",),
+            ("o",), ("tai",)}
 _LINKS = {"va", "hoac"}
 _TOKEN = re.compile(r"[a-z0-9]+")
 _DOI_VOI = re.compile(r"\bdoi voi\s+([^,;:().]+?)\s*(?=[,;:().]|\d|$)")
@@ -164,7 +165,7 @@ def find_scope(text: str, ocr: str, seg: tuple[int, int], value_span: tuple[int,
         gs, ge = gaps[0][0], gaps[-1][1]
         span = pop_list_at(ocr, gs, ge, fuzzy)
         names = [w for w in text[gs:ge].split() if w[:1].isupper()]
-        if span and span.start == gs and span.end == ge and not names:
+        if span and span.end == ge and not names:  # only "ở", "các"… may stand before the list
             return span
     if value_span is not None:
         vs, ve = value_span

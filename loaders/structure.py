@@ -82,7 +82,9 @@ def _is_marked(p: Para, folded: str) -> bool:
     if not _TARGET_WORDS.search(head):
         return False
     if p.kind == "heading" and len(head) <= 110:
-        return not _NOT_TARGET_HEADING.search(head)
+        # "9. Tuyển quân đạt 100% chỉ tiêu" is a numbered target, not a heading: headings carry no
+        # figures (a year aside)
+        return not _NOT_TARGET_HEADING.search(head) and not re.search(r"\d", re.sub(r"\b(?:19|20)\d\d\b", "", head))
     # An intro that announces a list: "Phấn đấu hoàn thành các chỉ tiêu về kinh tế:".
     return head.rstrip(" *_").endswith(":")
 

@@ -20,7 +20,7 @@ _UNITS = {
     "usd/nguoi/nam": "USD/người/năm", "usd/nguoi": "USD/người",
     "m2/nguoi": "m²/người", "m²/nguoi": "m²/người", "m2 san/nguoi": "m² sàn/người",
     "giuong/van dan": "giường/vạn dân", "bac sy/van dan": "bác sĩ/vạn dân", "bac si/van dan": "bác sĩ/vạn dân",
-    "tieu chi/xa": "tiêu chí/xã", "tieu chi": "tiêu chí",
+    "tieu chi/xa": "tiêu chí/xã", "tieu chi": "tiêu chí", "ta/ha": "tạ/ha", "tan/ha": "tấn/ha",
     "dong": "đồng", "usd": "USD", "tan": "tấn", "ta": "tạ", "kg": "kg", "con": "con",
     "lao dong": "lao động", "nguoi": "người", "ho": "hộ", "dang vien": "đảng viên", "truong": "trường",
     "xa": "xã", "phuong": "phường", "tuyen": "tuyến", "km": "km", "m2": "m²", "m²": "m²", "m3": "m³", "ha": "ha",
@@ -39,8 +39,9 @@ _UNIT_RE = re.compile(
     + r"|\s*(?P<bare_scale>(?:nghin\s+|ngan\s+)?(?:trieu|ty))(?![a-z0-9/])")
 _NUM = re.compile(r"(?<![\w/.,])(" + NUMBER_PATTERN + r")(?:\s*[-–—]\s*(" + NUMBER_PATTERN + r"))?")
 _SKIP_BEFORE = re.compile(
-    r"(?:\b(?:ngay|thang|nam|khoa|lan thu|thu|so|quy|muc do|lop|cap|loai|dot|phan|chuong|dieu|khoan|"
+    r"(?:\b(?:ngay|thang|khoa|lan thu|thu|so|quy|muc do|lop|cap|loai|dot|phan|chuong|dieu|khoan|"
     r"diem|nhiem ky|giai doan|hang|top|ca|tuyen so|tinh lo|quoc lo|huong)\s*|[/#№])$")
+_YEAR_WORD_BEFORE = re.compile(r"\b(?:nam|cuoi nam|dau nam)\s*$")
 _AGE_AFTER = re.compile(r"^\s*(?:thang\s+)?(?:tuoi|tudi|tuai|tu0i)\b")
 _DOCREF_AFTER = re.compile(r"^(?:/|-[a-z]|\.\d{1,2}\.)")
 _CMP_BEFORE = [
@@ -106,6 +107,8 @@ def find_mentions(plain: str, start: int, end: int, ocr: str | None = None) -> l
             continue  # glued to a word: OCR noise ("s6", "C6")
         if _SKIP_BEFORE.search(before) or _AGE_AFTER.match(after) or _DOCREF_AFTER.match(after):
             continue
+        if _YEAR_WORD_BEFORE.search(before) and re.fullmatch(r"(?:19|20)\d\d", m.group(1)):
+            continue  # "năm 2024" is a date; "hằng năm 1.250 ha" is a value
         if PAST_CUES.search(ocr[max(start, s - 60):s]):
             continue  # "ước đạt 7,2%", "đã đạt": a result, not a target
         unit, ue = _unit_at(plain, e, end)

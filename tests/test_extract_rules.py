@@ -184,3 +184,24 @@ def test_locality_from_letterhead_resolved_with_diacritics():
 def test_shared_name_without_context_asks():
     loc = detect_locality("KẾ HOẠCH\n\nThi đua của phường Nguyễn Nghiêm năm 2024\n", 2024)
     assert loc.scheme == "unresolved" and len(loc.candidates) == 2
+
+
+def test_numbered_target_that_names_chi_tieu_is_not_a_heading():
+    plan = extract_text("KẾ HOẠCH năm 2025\n\nII. CÁC CHỈ TIÊU CHỦ YẾU\n\n1. Kết nạp 5 đảng viên.\n"
+                        "2. Tuyển quân đạt 100% chỉ tiêu huyện giao.\n")
+    assert [(t.indicator, t.value) for t in plan.targets] == [("new_party_members", 5), ("military_recruitment", 100)]
+
+
+def test_year_word_only_hides_years():
+    assert one("Tổng diện tích gieo trồng cây hằng năm 1.250 ha.")[0][3:] == (1250, None, "ha")
+
+
+def test_remaining_level_after_a_reduction():
+    got = one("Tỷ lệ hộ nghèo giảm 0,5% (còn 2,1%).")
+    assert [(g[0], g[2], g[3]) for g in got] == [("poverty_rate_reduction", "ge", 0.5), ("poverty_rate", "le", 2.1)]
+
+
+def test_of_which_subset_keeps_the_indicator_with_its_scope():
+    got = one("Tỷ lệ lao động qua đào tạo đạt 61%, trong đó có bằng cấp, chứng chỉ đạt 24%.")
+    assert [(g[0], g[1], g[3]) for g in got] == [("trained_labour_rate", "", 61),
+                                                  ("trained_labour_rate", "bằng cấp, chứng chỉ", 24)]
