@@ -223,7 +223,7 @@ def _year(raw, row: CheckedRow, ctx: Context) -> int | None:
         return None
     try:
         y = int(float(str(raw).strip()))
-    except ValueError:
+    except (ValueError, OverflowError):  # "abc", "inf"
         row.add("year", "invalid-year", f'Năm "{raw}" không hợp lệ.', f'"{raw}" is not a year.')
         return None
     if y not in ctx.years:
