@@ -11,11 +11,20 @@ Each is a file path; tests that start the app point CHITIEU_DB at it.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
 
 from chitieu.auth import hash_password
+from hypothesis import settings as hypothesis_settings
+
+# CI runs the property tests with a fixed seed (a red build must be reproducible); on a
+# developer's machine they stay random and keep looking for new failing inputs.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
+
 from chitieu.catalogue import default_catalogue
 from chitieu.model import ExtractedPlan, Locality, PlanTarget
 from chitieu.store import close_db, open_db
