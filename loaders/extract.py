@@ -283,9 +283,10 @@ def _targets_for_segment(doc: Doc, seg: Segment, own: list[Match], siblings: lis
     if len(codes) == 1 and _unit_family(mention.unit) == "pct" \
             and _unit_family(doc.catalogue[codes[0]].unit) == "money" and codes[0] in doc.matcher.growth_of:
         codes = [doc.matcher.growth_of[codes[0]]]  # "…đạt 4.549 tỷ đồng, tăng 3,32%", "GTSX tăng 7,5%"
-    if inherited and len(codes) == 1 and codes[0] in doc.matcher.level_of \
-            and re.match(r"\W*(?:xuong\s+|giam\s+)?con\b", ocr[seg.start:seg.end]):
-        codes = [doc.matcher.level_of[codes[0]]]  # "giảm 0,5% (còn 2,1%)": the level that remains
+    if len(codes) == 1 and codes[0] in doc.matcher.level_of and (
+            re.match(r"\W*(?:xuong\s+|giam\s+)?con\b", ocr[seg.start:seg.end]) if inherited
+            else re.search(r"\b(?:xuong|con)\b", ocr[match.end:mention.start])):
+        codes = [doc.matcher.level_of[codes[0]]]  # "giảm (xuống) còn 2,1%": the level that remains
     alias_tokens = [] if inherited else match.token_spans
     alias_end = None if inherited else match.end
     scope_span = seg.scope_span or find_scope(text, ocr, (seg.start, seg.end), (mention.start, mention.end),
@@ -439,10 +440,11 @@ def _table_targets(doc: Doc, layout: TableLayout) -> list[PlanTarget]:
         match = own[0] if own else None
         text = doc.text[row.start:row.end]
         if not ms:
-            if match and re.search(r"[a-z]{3,}", doc.ocr[pc.start:pc.end]):
+            if re.search(r"[a-z]{2,}", doc.ocr[pc.start:pc.end]):  # "Đạt", "Vượt chỉ tiêu giao"
                 comparator = "exceed_assigned" if _EXCEED.search(doc.ocr[pc.start:pc.end]) else "qualitative"
-                out.append(PlanTarget(indicator=match.codes[0], comparator=comparator, text=text, start=row.start,
-                                      end=row.end, indicator_label=match.alias))
+                out.append(PlanTarget(indicator=match.codes[0] if match else "unmapped", comparator=comparator,
+                                      text=text, start=row.start, end=row.end,
+                                      indicator_label=match.alias if match else doc.text[nc.start:nc.end]))
             continue
         m = ms[0]
         if not m.unit and layout.unit_col is not None and len(row.cells) > layout.unit_col:
@@ -513,13 +515,15 @@ def extract_text(text: str, plan_key: str = "plan", source_file: str = "",
 
 
 def _dedupe(targets: list[PlanTarget]) -> list[PlanTarget]:
-    seen, out = set(), []
-    for t in targets:
-        key = (t.indicator, t.scope, t.comparator, t.value, t.value_high, t.start)
-        if key not in seen:
-            seen.add(key)
-            out.append(t)
-    return out
+    """One row per stated target. The same indicator, scope and figure stated twice (a press
+    headline, then the article) is one target: the later, fuller statement is kept."""
+    last: dict[tuple, int] = {}
+    for i, t in enumerate(targets):
+        key = (t.indicator, t.scope, t.value, t.value_high) if t.indicator != "unmapped" and t.value is not None \
+            else (i,)
+        last[key] = i
+    keep = set(last.values())
+    return [t for i, t in enumerate(targets) if i in keep]
 
 
 _MATCHERS: dict[int, CatalogueMatcher] = {}

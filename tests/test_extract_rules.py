@@ -205,3 +205,11 @@ def test_of_which_subset_keeps_the_indicator_with_its_scope():
     got = one("Tỷ lệ lao động qua đào tạo đạt 61%, trong đó có bằng cấp, chứng chỉ đạt 24%.")
     assert [(g[0], g[1], g[3]) for g in got] == [("trained_labour_rate", "", 61),
                                                   ("trained_labour_rate", "bằng cấp, chứng chỉ", 24)]
+
+
+def test_plan_year_is_the_later_year_of_a_report_and_plan_title():
+    assert detect_year("BÁO CÁO\nKết quả thực hiện năm 2023 và kế hoạch năm 2024\n") == 2024
+
+
+def test_reduced_down_to_is_the_level():
+    assert one("Tỷ lệ hộ nghèo giảm xuống dưới 0,8%.")[0][:4] == ("poverty_rate", "", "lt", 0.8)
