@@ -77,4 +77,4 @@ else:
     common.table(plans, {c: column_label(c, lang) for c in ["plan_key", "locality_name", "province", "year",
                                                            "targets", "loaded_at"]}, key="plans_table")
 with st.expander(t("catalogue", lang)):
-    st.dataframe(catalogue, hide_index=True, key="catalogue_table")
+    common.table(catalogue, {c: t("cat_" + c, lang) for c in catalogue.columns}, key="catalogue_table")
