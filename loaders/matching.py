@@ -63,8 +63,9 @@ class CatalogueMatcher:
         self.index: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         for toks in self.aliases:
             self.index[toks[0]].append(toks)
-        self.growth_of = self._growth_relation()
-        self.level_of = self._level_relation()
+        # base -> its growth rate; reduction -> the level it reduces ("Mức giảm tỷ lệ hộ nghèo")
+        self.growth_of = {base: g for g, base in self._derived_by_prefix("toc do tang ").items()}
+        self.level_of = self._derived_by_prefix("muc giam ")
         self.alias_keys = list(self.aliases)
         self.alias_strings = [" ".join(a) for a in self.alias_keys]
         self._cache: dict[tuple, list] = {}
@@ -72,28 +73,15 @@ class CatalogueMatcher:
         self._toks: list[tuple[str, int, int]] = []
         self._tok_starts: list[int] = []
 
-    def _growth_relation(self) -> dict[str, str]:
-        """base indicator code -> its growth-rate indicator ("Tốc độ tăng <name>")."""
+    def _derived_by_prefix(self, prefix: str) -> dict[str, str]:
+        """derived indicator -> base, where the derived name is `prefix` + the base's name
+        ("Tốc độ tăng tổng mức bán lẻ…" -> "Tổng mức bán lẻ…")."""
         by_name = {ocr_fold(i.name_vi): i.code for i in self.catalogue.values()}
         out = {}
         for i in self.catalogue.values():
             f = ocr_fold(i.name_vi)
-            if f.startswith("toc do tang "):
-                base = by_name.get(f[len("toc do tang "):])
-                if base:
-                    out[base] = i.code
-        return out
-
-    def _level_relation(self) -> dict[str, str]:
-        """reduction indicator -> the level it reduces ("Mức giảm tỷ lệ hộ nghèo" -> "Tỷ lệ hộ nghèo")."""
-        by_name = {ocr_fold(i.name_vi): i.code for i in self.catalogue.values()}
-        out = {}
-        for i in self.catalogue.values():
-            f = ocr_fold(i.name_vi)
-            if f.startswith("muc giam "):
-                base = by_name.get(f[len("muc giam "):])
-                if base:
-                    out[i.code] = base
+            if f.startswith(prefix) and f[len(prefix):] in by_name:
+                out[i.code] = by_name[f[len(prefix):]]
         return out
 
     def find(self, folded: str, start: int, end: int, ocr_mode: bool = False,
