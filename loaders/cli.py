@@ -12,7 +12,7 @@ import importlib
 import sys
 
 from chitieu.store import DatabaseBusy
-from loaders.errors import UserError
+from chitieu.errors import UserError
 
 # One line per command module; add yours here.
 COMMAND_MODULES = [

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from chitieu.catalogue import Indicator, default_catalogue
@@ -48,7 +48,6 @@ class Segment:
     subject: Match | None = None          # inherited indicator context
     scope_span: ScopeText | None = None
     force_subject: bool = False            # a qualified restatement ("nếu chưa tính … là 6-7%")
-    value_only: bool = False               # the clause's value came from a bare "(12,11 tiêu chí/xã)"
 
 
 @dataclass
@@ -59,7 +58,6 @@ class Doc:
     ocr_mode: bool
     matcher: CatalogueMatcher
     catalogue: dict[str, Indicator]
-    notes: list[str] = field(default_factory=list)
     para: tuple[int, int] | None = None     # the paragraph being read (OCR alias pre-selection)
 
 
@@ -507,7 +505,7 @@ def extract_text(text: str, plan_key: str = "plan", source_file: str = "",
     plan = ExtractedPlan(plan_key=plan_key, source_file=source_file, sha256=sha256, text=text,
                          locality=detect_locality(text, year, doc.ocr), year=year,
                          title=detect_title(text, doc.ocr),
-                         targets=_dedupe(targets), notes=doc.notes)
+                         targets=_dedupe(targets))
     if not sectioned:
         plan.notes.append("Không thấy mục chỉ tiêu; chỉ lấy các câu có số liệu / no target section found; "
                           "only sentences with figures were read")

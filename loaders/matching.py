@@ -12,7 +12,6 @@ An alias shared by several indicators is resolved by the unit of the value (a % 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -69,9 +68,6 @@ class CatalogueMatcher:
         self.alias_keys = list(self.aliases)
         self.alias_strings = [" ".join(a) for a in self.alias_keys]
         self._cache: dict[tuple, list] = {}
-        self._tok_text: str | None = None
-        self._toks: list[tuple[str, int, int]] = []
-        self._tok_starts: list[int] = []
 
     def _derived_by_prefix(self, prefix: str) -> dict[str, str]:
         """derived indicator -> base, where the derived name is `prefix` + the base's name
@@ -97,30 +93,18 @@ class CatalogueMatcher:
             hit = self._cache[key] = self._find(folded, start, end, ocr_mode, within)
         return list(hit)
 
-    def _tokens(self, folded: str, start: int, end: int) -> list[tuple[str, int, int]]:
-        """Tokens of a span; long spans are cut from the whole text's tokens (tokenised once)."""
-        if end - start < 2000:
-            return tokens(folded, start, end)
-        if self._tok_text is not folded:
-            self._tok_text = folded
-            self._toks = tokens(folded, 0, len(folded))
-            self._tok_starts = [t[1] for t in self._toks]
-        lo = bisect_left(self._tok_starts, start)
-        hi = bisect_left(self._tok_starts, end)
-        return [t for t in self._toks[lo:hi] if t[2] <= end]
-
     def _ocr_candidates(self, folded: str, start: int, end: int) -> list[tuple[str, ...]]:
         key = (folded[start:end], "ocr")
         hit = self._cache.get(key)
         if hit is None:
-            text = " ".join(t[0] for t in self._tokens(folded, start, end))
+            text = " ".join(t[0] for t in tokens(folded, start, end))
             # approximate prefilter in C: the alias must roughly occur in the text
             found = process.extract(text, self.alias_strings, scorer=partial_ratio, score_cutoff=62, limit=None)
             hit = self._cache[key] = [self.alias_keys[i] for _, _, i in found]
         return hit
 
     def _find(self, folded: str, start: int, end: int, ocr_mode: bool, within=None) -> list[Match]:
-        toks = self._tokens(folded, start, end)
+        toks = tokens(folded, start, end)
         if not toks:
             return []
         words = [t[0] for t in toks]

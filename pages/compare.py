@@ -1,7 +1,7 @@
 """So sánh: chosen indicators × chosen localities — heat map by status, ranking, targets beside actuals."""
 import streamlit as st
 
-from ui import charts, common
+from ui import common
 from ui.format import target_text
 from ui.i18n import indicator_name, status_label, t
 

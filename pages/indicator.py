@@ -1,7 +1,7 @@
 """Chỉ tiêu: one indicator across years and localities — targets and actuals over time."""
 import streamlit as st
 
-from ui import charts, common
+from ui import common
 from ui.format import target_text
 from ui.i18n import status_label, t
 

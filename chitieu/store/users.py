@@ -116,7 +116,7 @@ def set_localities(con, username: str, localities: list[tuple[str, str]], replac
 
 def list_users(con):
     """Users without password hashes, with their localities joined as 'scheme:code; ...'."""
-    return query_df(con, f"""
+    return query_df(con, """
         SELECT u.username, u.display_name, u.role, u.disabled, u.created_at,
                string_agg(ul.locality_scheme || ':' || ul.locality_code, '; '
                           ORDER BY ul.locality_scheme, ul.locality_code) AS localities
