@@ -1,6 +1,6 @@
 """Validation of reported actuals: pure functions, no database, no Streamlit.
 
-`validate(raw_rows, context)` turns raw rows (from `loaders.excel_read`) into checked rows,
+`validate(raw_rows, context)` turns raw rows (from `loaders.actuals.excel_read`) into checked rows,
 each carrying its issues — typed data with a stable code, the Excel row and field, a
 Vietnamese and an English message, and a severity (error blocks the whole file, warning
 does not). `plan_changes(rows, stored)` then says what each row would do against what is

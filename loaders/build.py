@@ -15,7 +15,7 @@ from chitieu.errors import UserError
 from chitieu.settings import DATA_DIR
 from chitieu.store import open_db
 from chitieu.store.plans import save_plan, stored_plan_fingerprint, sync_catalogue
-from loaders.extract import EXTRACTOR_VERSION, extract_document
+from loaders.plans.extract import EXTRACTOR_VERSION, extract_document
 
 PLAN_SUFFIXES = {".txt", ".docx", ".pdf"}
 
@@ -73,7 +73,7 @@ def build_database(db_path: str | Path, data_dir: Path = DATA_DIR, actor: str | 
         save_plan(con, plan, actor=actor, version=EXTRACTOR_VERSION)
         report.plans_loaded.append(path.stem)
     try:
-        from loaders.sample_actuals import load_sample_actuals
+        from loaders.actuals.sample import load_sample_actuals
         report.actuals = load_sample_actuals(con)
     except ImportError:
         pass

@@ -7,7 +7,7 @@ from chitieu.auth import forbidden_localities
 from chitieu.errors import UserError
 from chitieu.store.reads import upload_localities
 from chitieu.store.actuals import list_uploads, undo_upload
-from loaders.actuals_upload import confirm, dry_run
+from loaders.actuals.upload import confirm, dry_run
 from ui import auth as auth_ui
 from ui import common
 from ui.i18n import column_label, t

@@ -9,8 +9,8 @@ from chitieu.errors import UserError
 from chitieu.model import COMPARATORS, PlanTarget
 from chitieu.auth import can_write
 from chitieu.store.plans import locality_key, save_plan
-from loaders.extract import extract_document
-from loaders.locality import detect_locality
+from loaders.plans.extract import extract_document
+from loaders.plans.locality import detect_locality
 from ui import auth as auth_ui
 from ui import common
 from ui.i18n import column_label, t

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from loaders.extract import extract_text  # noqa: E402
+from loaders.plans.extract import extract_text  # noqa: E402
 
 
 def variants(n: int, seed: int = 7) -> list[str]:

@@ -25,8 +25,8 @@ from chitieu.catalogue import default_catalogue  # noqa: E402
 from chitieu.model import ExtractedPlan, Locality, PlanTarget  # noqa: E402
 from chitieu.store import close_db, open_db, query_df  # noqa: E402
 from chitieu.store.plans import save_plan, sync_catalogue  # noqa: E402
-from loaders.actuals_upload import confirm, dry_run  # noqa: E402
-from loaders.excel_template import COLUMNS, HEADER_ROW  # noqa: E402
+from loaders.actuals.upload import confirm, dry_run  # noqa: E402
+from loaders.actuals.excel_template import COLUMNS, HEADER_ROW  # noqa: E402
 
 INDICATORS = [("health_insurance_coverage", "%", 95), ("jobs_created", "lao động", 300),
               ("waste_collection_rate", "%", 90), ("poverty_rate", "%", 2.5), ("budget_revenue", "tỷ đồng", 120),

@@ -136,7 +136,7 @@ def fill_template(data: bytes, values: dict[str, object], period: str = "Cáº£ nÄ
     import io
 
     import openpyxl
-    from loaders.excel_template import COLUMNS, DATA_SHEET, HEADER_ROW
+    from loaders.actuals.excel_template import COLUMNS, DATA_SHEET, HEADER_ROW
     wb = openpyxl.load_workbook(io.BytesIO(data))
     ws = wb[DATA_SHEET]
     col = {name: i for i, (name, _, _) in enumerate(COLUMNS, start=1)}

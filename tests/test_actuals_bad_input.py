@@ -2,8 +2,8 @@
 import pytest
 
 from chitieu.errors import UserError
-from loaders.actuals_upload import confirm, dry_run
-from loaders.excel_template import template_bytes
+from loaders.actuals.upload import confirm, dry_run
+from loaders.actuals.excel_template import template_bytes
 from tests.actuals_helpers import fresh_db, snapshot
 from tests.make_fixtures import (corrupt_workbook, docx_like, empty_workbook, encrypted_workbook, fill_template,
                                  not_excel, wide_sheet)

@@ -8,9 +8,9 @@ from chitieu.errors import UserError
 from chitieu.model import ExtractedPlan, Locality, PlanTarget
 from chitieu.periods import PERIOD_CHOICES, parse_period
 from chitieu.store.plans import save_plan
-from loaders.actuals_upload import dry_run
-from loaders.excel_read import read_workbook
-from loaders.excel_template import template_bytes
+from loaders.actuals.upload import dry_run
+from loaders.actuals.excel_read import read_workbook
+from loaders.actuals.excel_template import template_bytes
 from tests.actuals_helpers import fresh_db
 from tests.make_fixtures import fill_template, wide_sheet, wide_with_percent_cell
 

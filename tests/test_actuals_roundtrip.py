@@ -5,8 +5,8 @@ from chitieu.store import close_db, open_db, query_df
 from chitieu.store.actuals import history, list_uploads, undo_upload
 from chitieu.store.audit import recent
 from chitieu.store.reads import status_table
-from loaders.actuals_upload import confirm, dry_run
-from loaders.excel_template import template_bytes
+from loaders.actuals.upload import confirm, dry_run
+from loaders.actuals.excel_template import template_bytes
 from tests.actuals_helpers import fresh_db, snapshot
 from tests.make_fixtures import QN, TK, fill_template
 
@@ -154,7 +154,7 @@ def test_undo_checks_the_users_rights_over_every_locality_of_the_upload():
     from chitieu import auth
     from chitieu.errors import UserError
     from chitieu.store.users import add_user
-    from loaders.actuals_upload import undo
+    from loaders.actuals.upload import undo
     con = fresh_db()
     data = fill_template(template_bytes(con, ["Thành phố Quảng Ngãi"], 2022),
                          {("economic_growth", ""): {"period": "H1", "value": 7}})

@@ -3,7 +3,7 @@ import pytest
 
 from chitieu.store import close_db, open_db, query_df
 from chitieu.store.actuals import conflicts, history
-from loaders.sample_actuals import load_sample_actuals
+from loaders.actuals.sample import load_sample_actuals
 
 
 @pytest.fixture(scope="module")

@@ -60,7 +60,7 @@ def test_other_shapes_of_plan(plan):
 
 
 def test_unknown_concept_is_kept_unmapped_with_its_own_name():
-    from loaders.extract import extract_text
+    from loaders.plans.extract import extract_text
     plan = extract_text("KẾ HOẠCH năm 2025\n\nII. CHỈ TIÊU\n\n- Kim ngạch xuất khẩu đạt 3.150 triệu USD.\n"
                         "- Số xe buýt điện đưa vào hoạt động 40 xe.\n")
     unmapped = [t for t in plan.targets if t.indicator == "unmapped"]
@@ -69,7 +69,7 @@ def test_unknown_concept_is_kept_unmapped_with_its_own_name():
 
 
 def test_narrative_outside_the_target_section_is_ignored():
-    from loaders.extract import extract_text
+    from loaders.plans.extract import extract_text
     plan = extract_text("KẾ HOẠCH năm 2022\n\nI. NỘI DUNG\n\n- Xây dựng 02 xã Tịnh Khê, Tịnh Ấn Tây trở thành "
                         "phường; triển khai 5 chuyên đề.\n\nII. CHỈ TIÊU THI ĐUA\n\n- Kết nạp 150 đảng viên.\n\n"
                         "III. TỔ CHỨC THỰC HIỆN\n\n- Giao 3 phòng theo dõi.\n")
@@ -77,7 +77,7 @@ def test_narrative_outside_the_target_section_is_ignored():
 
 
 def test_offsets_point_at_the_source_sentence():
-    from loaders.extract import extract_file
+    from loaders.plans.extract import extract_file
     plan = extract_file(SEEDS[0])
     for t in plan.targets:
         assert plan.text[t.start:t.end] == t.text

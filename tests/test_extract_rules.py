@@ -4,8 +4,8 @@ import pytest
 
 from chitieu.numbers import NumberError, parse_cell_number, read_number
 from chitieu.textnorm import fold, nfc, ocr_fold, ocr_fold_chars
-from loaders.extract import extract_text
-from loaders.locality import detect_locality, detect_year
+from loaders.plans.extract import extract_text
+from loaders.plans.locality import detect_locality, detect_year
 
 
 def one(sentence: str, section: str = "II. CHỈ TIÊU"):

@@ -55,7 +55,7 @@ def seed(con, codes: list[str]) -> None:
 def workbook(con, codes: list[str], value: float) -> bytes:
     """The real template for these localities, filled with `value` for '6 tháng', official."""
     import openpyxl
-    from loaders.excel_template import HEADER_ROW, template_bytes
+    from loaders.actuals.excel_template import HEADER_ROW, template_bytes
     wb = openpyxl.load_workbook(io.BytesIO(template_bytes(con, [f"gso_2025:{c}" for c in codes], 2025)))
     ws = wb["Số liệu"]
     for r in range(HEADER_ROW + 1, ws.max_row + 1):
@@ -68,7 +68,7 @@ def workbook(con, codes: list[str], value: float) -> bytes:
 
 
 def import_bytes(con, data: bytes, name: str, user: str) -> int:
-    from loaders.actuals_upload import import_file
+    from loaders.actuals.upload import import_file
     preview, upload_id = import_file(con, data, name, user)
     if upload_id is None:
         raise UserError("blocked", str(preview.codes(ERROR_)), str(preview.codes(ERROR_)))
@@ -312,7 +312,7 @@ def test_concurrent_plan_saves_are_never_a_raw_database_error(db):
 
 
 def test_two_threads_importing_different_localities_both_succeed(db):
-    from loaders.actuals_upload import confirm, dry_run
+    from loaders.actuals.upload import confirm, dry_run
     con = open_db(db)
     seed(con, ["94000", "94001"])
     pa = dry_run(con, workbook(con, ["94000"], 7.5), "a.xlsx", "lan")
@@ -325,7 +325,7 @@ def test_two_threads_importing_different_localities_both_succeed(db):
 def test_two_threads_importing_the_same_keys_leave_one_current_value(db):
     """Under DuckDB's snapshot isolation two confirms would miss each other's rows; confirms are
     serialised per process, so the second sees the first and is refused as stale-preview."""
-    from loaders.actuals_upload import confirm, dry_run
+    from loaders.actuals.upload import confirm, dry_run
     con = open_db(db)
     seed(con, ["95000"])
     pa = dry_run(con, workbook(con, ["95000"], 7.5), "a.xlsx", "lan")

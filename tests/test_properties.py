@@ -93,7 +93,7 @@ def test_vietnamese_one_decimal_round_trip(whole, tenth):
 @example("| Chỉ tiêu | ĐVT | KH 2025 |\n| Tăng trưởng | % | 7,5 |\n|||\n")
 @example("2025 " * 200)
 def test_extract_text_never_raises_but_user_error(text):
-    from loaders.extract import extract_text
+    from loaders.plans.extract import extract_text
     try:
         plan = extract_text(text)
     except UserError:
@@ -110,7 +110,7 @@ def test_extract_text_never_raises_but_user_error(text):
 @example(b"%PDF-1.4\n" + b"\x00" * 40, "kh.pdf")
 @example("Kế hoạch".encode("utf-16"), "kh.txt")
 def test_extract_document_never_raises_but_user_error(data, name):
-    from loaders.extract import extract_document
+    from loaders.plans.extract import extract_document
     try:
         extract_document(data, name)
     except UserError as exc:
@@ -140,7 +140,7 @@ CELL = st.one_of(st.none(), CELL_TEXT.map(excel_safe.escape_cell), DIGITS,
 def _read(data: bytes):
     from chitieu.actuals import Context
     from chitieu.catalogue import default_catalogue
-    from loaders.excel_read import read_workbook
+    from loaders.actuals.excel_read import read_workbook
     from chitieu.actuals import validate
     try:
         result = read_workbook(data, "bao_cao.xlsx", year=2025, period="FY")

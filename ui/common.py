@@ -287,7 +287,7 @@ def actor() -> str | None:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _template(db: str, localities: tuple[str, ...], year: int) -> bytes:
-    from loaders.excel_template import template_bytes
+    from loaders.actuals.excel_template import template_bytes
     return template_bytes(_connection(db), list(localities), int(year))
 
 

@@ -26,7 +26,7 @@ def plan_rows(plan):
 
 
 def run(args) -> int:
-    from loaders.extract import extract_file
+    from loaders.plans.extract import extract_file
     writer = csv.DictWriter(sys.stdout, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     failures = 0

@@ -15,7 +15,7 @@ from pathlib import Path
 from chitieu import auth, settings
 from chitieu.errors import UserError
 from chitieu.store import open_db
-from loaders.actuals_upload import confirm, dry_run
+from loaders.actuals.upload import confirm, dry_run
 from loaders.commands.users import add_user_option
 
 

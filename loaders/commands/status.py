@@ -18,7 +18,7 @@ from chitieu.excel_safe import escape_cell
 from chitieu.periods import FY, parse_period
 from chitieu.store import open_db
 from chitieu.store.reads import status_table
-from loaders.excel_template import resolve_localities
+from loaders.actuals.excel_template import resolve_localities
 
 COLUMNS = ["indicator", "scope", "comparator", "target", "target_high", "unit", "period", "actual", "standing",
            "status", "percent", "illustrative"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from chitieu import settings
 from chitieu.store import open_db
-from loaders.excel_template import template_bytes
+from loaders.actuals.excel_template import template_bytes
 
 
 def register(sub) -> None:

@@ -1,7 +1,7 @@
 """Read an uploaded workbook of actuals into one canonical long table of raw rows.
 
 Two shapes are accepted:
-- the template (`loaders.excel_template`): one row per target, with columns
+- the template (`loaders.actuals.excel_template`): one row per target, with columns
   Mã địa phương, Mã chỉ tiêu, Phạm vi, Kỳ báo cáo, Số thực hiện, Tình trạng số liệu, ...
 - the "wide" sheet analysts already keep: localities in rows, indicators in columns, headers
   matched with the catalogue names and aliases (folded, a trailing "(đơn vị)" ignored).

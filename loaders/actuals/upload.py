@@ -18,7 +18,7 @@ from chitieu.actuals import ERROR, Issue, Preview, plan_changes, validate
 from chitieu.errors import UserError
 from chitieu.filetypes import safe_name
 from chitieu.store.actuals import current_values, load_context, store_preview, undo_upload, upload_localities
-from loaders.excel_read import read_workbook
+from loaders.actuals.excel_read import read_workbook
 
 
 def dry_run(con, data: bytes, file_name: str, user=None, *, year: int | None = None,

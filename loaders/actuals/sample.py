@@ -21,7 +21,7 @@ from chitieu.numbers import format_vn
 from chitieu.settings import DATA_DIR
 from chitieu.store import query_df
 from chitieu.store.actuals import current_values, load_context, store_preview
-from loaders.excel_read import RawRow
+from loaders.actuals.excel_read import RawRow
 
 ACTUALS_DIR = DATA_DIR / "actuals"
 SAMPLE_FILES = (("reported.csv", False), ("illustrative.csv", True))

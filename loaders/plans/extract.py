@@ -2,7 +2,7 @@
 
 Pipeline (each step a small function, all on the NFC text and two same-length folded
 views, so every target keeps the exact span of the words it came from):
-1. structure: find the target section(s) (`loaders.structure`);
+1. structure: find the target section(s) (`loaders.plans.structure`);
 2. clauses: split each item at ";" and sentence ends, classify parentheses (a sub-list
    "(trong đó: …)", a qualifier "(trừ Thổ Châu)", a bare value "(12,11 tiêu chí/xã)", or a note);
 3. segments: a clause with several values is cut between them ("phường 97% và xã 72%");
@@ -20,13 +20,13 @@ from chitieu.catalogue import Indicator, default_catalogue
 from chitieu.errors import UserError
 from chitieu.model import ExtractedPlan, PlanTarget
 from chitieu.textnorm import diacritic_ratio, fold_chars, nfc, ocr_fold_chars
-from loaders.documents import read_document
-from loaders.locality import detect_locality, detect_title, detect_year
-from loaders.matching import CatalogueMatcher, Match
-from loaders.scope import POP_RE, ScopeText, coordinated_subjects, find_scope
-from loaders.structure import target_items
-from loaders.tables import TableLayout, find_tables
-from loaders.values import PAST_CUES, Mention, _unit_at, find_mentions
+from loaders.plans.documents import read_document
+from loaders.plans.locality import detect_locality, detect_title, detect_year
+from chitieu.matching import CatalogueMatcher, Match
+from loaders.plans.scope import POP_RE, ScopeText, coordinated_subjects, find_scope
+from loaders.plans.structure import target_items
+from loaders.plans.tables import TableLayout, find_tables
+from loaders.plans.values import PAST_CUES, Mention, _unit_at, find_mentions
 
 EXTRACTOR_VERSION = "extractor-2"
 _EXCEED = re.compile(r"\b(?:dat va vuot|vuot muc|vuot)\s+(?:muc\s+)?chi tieu\b|\bdat chi tieu\b[a-z ,]{0,40}\bgiao\b"
