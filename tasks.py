@@ -15,7 +15,11 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+import time
+import urllib.request
 import venv
+import webbrowser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -80,12 +84,35 @@ def cmd_run(py: Path, extra: list[str]) -> int:
         rc = subprocess.call([str(py), "-m", "loaders", "build"], cwd=ROOT)
         if rc != 0:
             say("build reported a problem; the dashboard will show what it can")
+    # Headless (.streamlit/config.toml): no first-run "Email:" prompt, so it also starts in the
+    # background or from a double-clicked run.bat. Someone at a terminal gets the browser opened.
     env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
-    env.setdefault("STREAMLIT_SERVER_HEADLESS", "false")
+    proc = subprocess.Popen([str(py), "-m", "streamlit", "run", "dashboard.py", *extra], cwd=ROOT, env=env)
+    if sys.stdin is not None and sys.stdin.isatty() and not os.environ.get("CI"):
+        threading.Thread(target=open_browser, args=(proc, extra), daemon=True).start()
     try:
-        return subprocess.call([str(py), "-m", "streamlit", "run", "dashboard.py", *extra], cwd=ROOT, env=env)
+        return proc.wait()
     except KeyboardInterrupt:
+        proc.terminate()
         return 0
+
+
+def open_browser(proc: subprocess.Popen, extra: list[str]) -> None:
+    """Open the dashboard in the default browser once the server answers (interactive runs only)."""
+    port = os.environ.get("STREAMLIT_SERVER_PORT", "8501")
+    for i, arg in enumerate(extra):
+        if arg.startswith("--server.port"):
+            port = arg.partition("=")[2] or (extra[i + 1] if i + 1 < len(extra) else port)
+    url = f"http://localhost:{port}"
+    for _ in range(120):
+        if proc.poll() is not None:
+            return
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2):
+                webbrowser.open(url)
+                return
+        except OSError:
+            time.sleep(0.5)
 
 
 def cmd_test(py: Path, extra: list[str]) -> int:
