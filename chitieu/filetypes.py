@@ -4,14 +4,20 @@
 (a password-protected .xlsx/.docx is an OLE container holding an EncryptedPackage),
 "xls" / "doc" / "ole" (Office 97-2003), "pdf", "text" (UTF-8/UTF-16 text), "empty" or "unknown".
 `check_upload(data, name, allowed)` is what every upload path calls before reading a file:
-size limit (CHITIEU_UPLOAD_MAX_MB), type by content, ZIP bombs, password-protected files.
+size limit (CHITIEU_UPLOAD_MAX_MB), type by content, password-protected files, and the cheap
+ZIP checks that need no decompression: the number of parts (read from the archive's end record
+before the directory is parsed) and the declared uncompressed sizes. `check_xml_depth` streams
+one XML part with a byte budget and a nesting limit (run by the isolated reader, see
+chitieu.isolation, before python-docx or calamine see the part).
 """
 from __future__ import annotations
 
 import io
 import re
+import struct
 import unicodedata
 import zipfile
+import xml.parsers.expat
 
 from chitieu import settings
 from chitieu.errors import UserError
@@ -19,8 +25,18 @@ from chitieu.errors import UserError
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PDF_MAGIC = b"%PDF"
-# Uncompressed size may be this many times the upload limit (xlsx compresses ~10x).
-ZIP_EXPANSION_LIMIT = 20
+# Uncompressed size may be this many times the upload limit: a real workbook compresses about
+# 10x (the 50,000-row benchmark file: 2.3 MB holding 24 MB of XML), so 10x the limit is the
+# largest honest content; more is a bomb (the 853 KB workbook holding 380 MB of XML).
+ZIP_EXPANSION_LIMIT = 10
+# A Word plan's XML may be at most the upload limit itself: the longest plan seen is 22 KB of
+# text (about 0.7 MB of document XML); 20 MB of XML is a document of several thousand pages.
+# (The 1.3 MB .docx holding 380 MB of XML is refused here, before python-docx sees it.)
+DOCX_XML_FACTOR = 1
+# Parts in one package: a workbook has ~10 plus 2-3 per sheet, a Word file a few dozen.
+MAX_PARTS = 2000
+# Element nesting: real Office XML nests ~10 deep (tables in tables ~30); lxml stops at 256.
+MAX_XML_DEPTH = 100
 KIND_LABELS = {"xlsx": "Excel (.xlsx)", "docx": "Word (.docx)", "pdf": "PDF", "text": "văn bản / text (.txt)",
                "zip": "ZIP", "ods": "OpenDocument (.ods)",
                "xls": "Excel 97-2003 (.xls)", "doc": "Word 97-2003 (.doc)", "ole": "OLE (Office 97-2003)", "encrypted-office": "Office có mật khẩu / encrypted",
@@ -106,6 +122,8 @@ def check_upload(data: bytes, name: str | None, allowed: tuple[str, ...] | list[
         raise UserError("file-too-large",
                         f"Tệp {shown} lớn hơn giới hạn {mb:g} MB (CHITIEU_UPLOAD_MAX_MB).",
                         f"The file {shown} is larger than the {mb:g} MB limit (CHITIEU_UPLOAD_MAX_MB).")
+    if data.startswith(ZIP_MAGIC):
+        _check_zip_directory(data, shown)      # before anything parses the central directory
     kind = sniff(data)
     if kind == "encrypted-office":
         raise UserError("encrypted-file",
@@ -118,17 +136,96 @@ def check_upload(data: bytes, name: str | None, allowed: tuple[str, ...] | list[
                         f"The content of {shown} is {KIND_LABELS.get(kind, kind)}, not {_labels(allowed)} "
                         "(checked by content, not by the file name).")
     if kind in ("xlsx", "docx", "ods", "zip"):
-        _check_zip(data, shown, limit)
+        _check_zip(data, shown, limit, kind)
     return kind
 
 
-def _check_zip(data: bytes, shown: str, limit: int) -> None:
+def _too_much(shown: str, why_vi: str, why_en: str) -> UserError:
+    return UserError("file-too-large", f"Tệp {shown} bị từ chối: {why_vi} (có thể là tệp độc hại).",
+                     f"The file {shown} is refused: {why_en} (possibly a malicious file).")
+
+
+def _eocd(data: bytes) -> tuple[int, int] | None:
+    """(entries, central directory size) from the ZIP end record, or None when there is none."""
+    at = data.rfind(b"PK\x05\x06", max(0, len(data) - 65536 - 22))
+    if at < 0 or at + 22 > len(data):
+        return None
+    _disk, _cd_disk, _here, total, cd_size, _cd_offset = struct.unpack_from("<HHHHII", data, at + 4)
+    return total, cd_size
+
+
+def _check_zip_directory(data: bytes, shown: str) -> None:
+    """Refuse a package with too many parts before zipfile builds one object per part."""
+    end = _eocd(data)
+    if end is None:
+        return          # no end record: zipfile will call it corrupt
+    entries, cd_size = end
+    if entries == 0xFFFF or entries > MAX_PARTS or cd_size > MAX_PARTS * 1024:
+        raise _too_much(shown, f"có quá nhiều phần bên trong (hơn {MAX_PARTS})",
+                        f"it holds too many parts (over {MAX_PARTS})")
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:,.0f}".replace(",", ".")
+
+
+def _check_zip(data: bytes, shown: str, limit: int, kind: str = "zip") -> None:
+    """Declared uncompressed sizes (no decompression): the whole package, and a Word file's XML.
+
+    A part that lies about its size is cut at the declared size by zipfile (and fails its
+    CRC check), so the declared sizes bound what any reader here decompresses."""
     try:
         infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, struct.error):
         raise UserError("corrupt-file", f"Tệp {shown} bị hỏng (không đọc được cấu trúc ZIP).",
                         f"The file {shown} is damaged (its ZIP structure cannot be read).") from None
-    if sum(i.file_size for i in infos) > limit * ZIP_EXPANSION_LIMIT:
-        raise UserError("file-too-large",
-                        f"Tệp {shown} khi giải nén quá lớn (có thể là tệp độc hại).",
-                        f"The file {shown} expands to too much data (possibly a malicious file).")
+    if len(infos) > MAX_PARTS:
+        raise _too_much(shown, f"có quá nhiều phần bên trong (hơn {MAX_PARTS})",
+                        f"it holds too many parts (over {MAX_PARTS})")
+    total = sum(i.file_size for i in infos)
+    if total > limit * ZIP_EXPANSION_LIMIT:
+        raise _too_much(shown, f"khi giải nén thành {_mb(total)} MB, quá {ZIP_EXPANSION_LIMIT} lần giới hạn tải lên",
+                        f"it expands to {_mb(total)} MB, over {ZIP_EXPANSION_LIMIT} times the upload limit")
+    if kind == "docx":
+        xml = sum(i.file_size for i in infos if i.filename.endswith((".xml", ".rels")))
+        if xml > limit * DOCX_XML_FACTOR:
+            raise _too_much(shown, f"phần văn bản (XML) khi giải nén là {_mb(xml)} MB, lớn hơn mọi kế hoạch thật",
+                            f"its text (XML) expands to {_mb(xml)} MB, more than any real plan")
+
+
+def check_xml_depth(zf: zipfile.ZipFile, part: str, shown: str, max_depth: int = MAX_XML_DEPTH,
+                    chunk: int = 1 << 20) -> None:
+    """Stream one XML part through expat (no tree kept): UserError xml-too-deep past `max_depth`
+    nested elements, corrupt-file for XML that does not parse. Reads at most the declared size."""
+    depth = 0
+
+    def start(_name, _attrs):
+        nonlocal depth
+        depth += 1
+        if depth > max_depth:
+            raise _Deep()
+
+    def end(_name):
+        nonlocal depth
+        depth -= 1
+
+    parser = xml.parsers.expat.ParserCreate()
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    try:
+        with zf.open(part) as f:
+            while block := f.read(chunk):
+                parser.Parse(block, False)
+            parser.Parse(b"", True)
+    except _Deep:
+        raise UserError("xml-too-deep",
+                        f"Tệp {shown} bị từ chối: cấu trúc lồng nhau quá {max_depth} tầng trong {part} "
+                        "(có thể là tệp độc hại).",
+                        f"The file {shown} is refused: elements nested over {max_depth} deep in {part} "
+                        "(possibly a malicious file).") from None
+    except (xml.parsers.expat.ExpatError, zipfile.BadZipFile, EOFError, OSError, ValueError):
+        raise UserError("corrupt-file", f"Tệp {shown} bị hỏng (phần {part} không đọc được).",
+                        f"The file {shown} is damaged (part {part} cannot be read).") from None
+
+
+class _Deep(Exception):
+    pass

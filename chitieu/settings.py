@@ -19,7 +19,10 @@ class Setting:
 SETTINGS = (
     Setting("CHITIEU_DB", str(DATA_DIR / "chitieu.duckdb"),
             "Database file used by the dashboard and every command without --db."),
-    Setting("CHITIEU_UPLOAD_MAX_MB", "20", "Largest file accepted for upload, in megabytes."),
+    Setting("CHITIEU_UPLOAD_MAX_MB", "20", "Largest file accepted for upload, in megabytes (keep "
+            "server.maxUploadSize in .streamlit/config.toml the same)."),
+    Setting("CHITIEU_PARSE_MAX_MB", "1024", "Memory cap of the child process that reads one uploaded file (MB)."),
+    Setting("CHITIEU_PARSE_SECONDS", "60", "CPU-time cap of that child process (seconds)."),
     Setting("CHITIEU_YEARS", "2015-2035", "Years accepted for plans and actuals (range)."),
     Setting("CHITIEU_LANG", "vi", "Default interface language: vi or en."),
 )
