@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "loaders.commands.template",
     "loaders.commands.import_actuals",
     "loaders.commands.status",
+    "loaders.commands.report",
 ]
 
 
