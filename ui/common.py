@@ -2,8 +2,9 @@
 
 - One DuckDB connection per process (st.cache_resource around chitieu.store.open_db); every
   read goes through chitieu.store.reads, which takes a cursor per query.
-- Reads are cached with st.cache_data keyed by database path and arguments; `after_write()`
-  clears them, so a stored plan or upload shows at once.
+- Reads are cached with st.cache_data keyed by database path, data version and arguments;
+  `after_write()` moves the version on (chitieu.store.version), so a stored plan or upload
+  shows at once in every session and process, and sessions share what another computed.
 - Filters live in st.session_state *and* in st.query_params, so the address bar is a link to
   exactly what is on screen. A page switch clears the query string; a saved copy in the
   session restores page filters when the page is opened again.
@@ -20,6 +21,7 @@ import streamlit as st
 from chitieu import settings
 from chitieu.periods import ALL_PERIODS, STANDINGS
 from chitieu.store import DatabaseBusy, open_db, reads
+from chitieu.store.version import bump_data_version, data_version
 from ui.i18n import t
 
 # ---------------------------------------------------------------- connection and cached reads
@@ -60,14 +62,15 @@ def con():
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def cached(fn_name: str, db: str, *args, **kwargs):
-    """Cached call of chitieu.store.reads.<fn_name>(connection, *args) for database `db`."""
+def cached(fn_name: str, db: str, version: int, *args, **kwargs):
+    """Cached call of chitieu.store.reads.<fn_name>(connection, *args) for database `db` at data
+    `version` (shared by every session; a write anywhere moves the version on)."""
     return getattr(reads, fn_name)(_connection(db), *args, **kwargs)
 
 
 def read(fn_name: str, *args, **kwargs):
-    con()  # surfaces DatabaseBusy as a message before the cache is asked
-    return cached(fn_name, db_path(), *args, **kwargs)
+    c = con()  # surfaces DatabaseBusy as a message before the cache is asked
+    return cached(fn_name, db_path(), data_version(c), *args, **kwargs)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -85,6 +88,10 @@ def chart(builder: str, rows, title: str, language: str, key: str, where=None) -
 
 def after_write() -> None:
     """Call after every write (plan stored, upload confirmed or undone)."""
+    try:
+        bump_data_version(con())  # caches of every process key on it
+    except Exception:  # noqa: BLE001 — a read-only store wrote nothing; clearing below still helps
+        pass
     st.cache_data.clear()
     _figure.clear()
 
@@ -178,11 +185,11 @@ def sidebar_filters() -> dict:
     if year is not None:
         provs = read("provinces", year)
         counts = {p: n for p, n in zip(provs["province"], provs["localities"]) if p}  # '' means all
-        # Nationwide (thousands of communes) pages work one province at a time: judging every
-        # target of the country at once took ~23 s on the synthetic national database.
+        # A national database opens on its largest province; the whole country is offered too
+        # (bulk verdicts, and a roll-up instead of thousands of bars: ui/national.py).
         big = sum(counts.values()) > BIG and bool(counts)
         default = max(counts, key=counts.get) if big else ""
-        province = select("prov", t("province", language), [*counts] if big else ["", *counts], default,
+        province = select("prov", t("province", language), ["", *counts], default,
                           where=side,
                           format_func=lambda p: t("all_provinces", language) if p == "" else
                           f"{p} ({counts[p]})") or None
@@ -239,7 +246,7 @@ def why(r: dict, language: str) -> None:
     else:
         st.markdown(f"**{t('target', language)}:** {tt}")
     st.markdown(f"**{t('rule', language)}** `{r.get('rule')}`: "
-                f"{r.get('explanation_en') if language == 'en' else r.get('explanation_vi')}")
+                f"{reads.explanation(r, language)}")
     if r.get("illustrative"):
         st.caption(t("illustrative", language))
     if r.get("actual_source"):

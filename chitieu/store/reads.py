@@ -2,8 +2,9 @@
 
 Every function takes the process-wide connection (`chitieu.store.open_db`) and returns a
 pandas DataFrame or plain values; the pages cache them (ui/common.py) and clear the cache
-after every write. The status of each target comes from `chitieu.status.evaluate`, the same
-rule the CLI and the import use.
+after every write. The status of each target comes from `chitieu.status_bulk.judge`: the rules
+of `chitieu.status.evaluate` (the one definition, which the CLI and the import use too) run over
+the whole table at once; `explain(row)` asks `evaluate` for the "why" of a row a reader opens.
 
 "As of" a period: actuals are cumulative from 1 January, so the status of a target as of
 a period P uses the latest period reported with at most P's months (as of "9 tháng" a
@@ -16,20 +17,13 @@ import math
 import pandas as pd
 
 from chitieu.periods import parse_period
-from chitieu.status import STATUS_INFO, evaluate
+from chitieu.status import STATUS_INFO, Verdict, evaluate
+from chitieu.status_bulk import judge
 from chitieu.store import query_df
 
 # Months of a stored period code (Q1, H1, 9M, FY, NM) computed in SQL.
 _MONTHS_SQL = """CASE period WHEN 'Q1' THEN 3 WHEN 'H1' THEN 6 WHEN 'FY' THEN 12
     ELSE TRY_CAST(regexp_extract(period, '^(\\d+)M$', 1) AS INTEGER) END"""
-
-# The active actuals (not undone, not switched off); newest first within a key.
-_ACTIVE_ACTUALS = f"""
-    SELECT a.*, {_MONTHS_SQL} AS months,
-           count(DISTINCT a.value) OVER (PARTITION BY a.locality_scheme, a.locality_code, a.indicator,
-                                         a.scope, a.year, a.period) AS n_values
-    FROM actuals a LEFT JOIN uploads u USING (upload_id)
-    WHERE a.active AND u.undone_at IS NULL"""
 
 _TARGET_COLS = """
     t.target_id, p.plan_key, p.locality_scheme, p.locality_code, p.locality_name, p.level, p.province,
@@ -142,60 +136,98 @@ def target_rows(con, year: int | None, months: int, locality: tuple[str, str] | 
     if indicator is not None:
         where.append("t.indicator = ?")
         params.append(indicator)
+    # The actuals are narrowed to the keys of the chosen targets first, so one province (or one
+    # locality) never ranks the figures of the whole country.
     return query_df(con, f"""
-        WITH act AS ({_ACTIVE_ACTUALS}),
-        ranked AS (
-            SELECT *, row_number() OVER (
-                PARTITION BY locality_scheme, locality_code, indicator, scope, year
-                ORDER BY months DESC, created_at DESC, actual_id DESC) AS rn
-            FROM act WHERE months <= ?)
-        SELECT {_TARGET_COLS},
+        WITH tp AS (
+            SELECT {_TARGET_COLS}
+            FROM targets t JOIN plans p USING (plan_id)
+            LEFT JOIN indicators i ON i.code = t.indicator
+            WHERE {' AND '.join(where)}),
+        keys AS (SELECT DISTINCT locality_scheme, locality_code, indicator, scope, year FROM tp),
+        act AS (
+            SELECT a.*, {_MONTHS_SQL.replace('period', 'a.period')} AS months
+            FROM actuals a JOIN keys k ON k.locality_scheme = a.locality_scheme
+                 AND k.locality_code = a.locality_code AND k.indicator = a.indicator
+                 AND k.scope = a.scope AND k.year = a.year
+            LEFT JOIN uploads u ON u.upload_id = a.upload_id
+            WHERE a.active AND u.undone_at IS NULL),
+        nv AS (SELECT locality_scheme, locality_code, indicator, scope, year, period,
+                      count(DISTINCT value) AS n_values
+               FROM act GROUP BY ALL),
+        latest AS (
+            SELECT * FROM act WHERE months <= ?
+            QUALIFY row_number() OVER (PARTITION BY locality_scheme, locality_code, indicator, scope, year
+                                       ORDER BY months DESC, created_at DESC, actual_id DESC) = 1)
+        SELECT tp.*,
                r.value AS actual, r.verdict AS actual_verdict, r.assigned_value, r.period AS actual_period,
                r.months AS actual_months, r.standing AS actual_standing, r.source AS actual_source,
                r.note AS actual_note, coalesce(r.illustrative, FALSE) AS illustrative,
-               coalesce(r.n_values, 0) AS n_values
-        FROM targets t JOIN plans p USING (plan_id)
-        LEFT JOIN indicators i ON i.code = t.indicator
-        LEFT JOIN ranked r ON r.rn = 1 AND r.locality_scheme = p.locality_scheme
-             AND r.locality_code = p.locality_code AND r.indicator = t.indicator
-             AND r.scope = t.scope AND r.year = p.year
-        WHERE {' AND '.join(where)}
-        ORDER BY p.year, p.locality_name, t.seq""", params)
+               coalesce(nv.n_values, 0) AS n_values
+        FROM tp
+        LEFT JOIN latest r ON r.locality_scheme = tp.locality_scheme AND r.locality_code = tp.locality_code
+             AND r.indicator = tp.indicator AND r.scope = tp.scope AND r.year = tp.year
+        LEFT JOIN nv ON nv.locality_scheme = r.locality_scheme AND nv.locality_code = r.locality_code
+             AND nv.indicator = r.indicator AND nv.scope = r.scope AND nv.year = r.year AND nv.period = r.period
+        ORDER BY tp.year, tp.locality_name, tp.seq""", params[1:] + params[:1])
 
 
 def _clean(v):
     return None if v is None or (isinstance(v, float) and math.isnan(v)) else v
 
 
+def _evaluate_inputs(r) -> tuple[dict, dict, dict | None, str | None]:
+    """(target, indicator, actual, period) of one target_rows() row, as `evaluate` takes them."""
+    get = r.get if isinstance(r, dict) else (lambda k: getattr(r, k, None))
+    target = {"comparator": get("comparator"), "value": _clean(get("value")),
+              "value_high": _clean(get("value_high")), "unit": get("unit")}
+    indicator = {"direction": _clean(get("direction")) or "higher_is_better", "kind": _clean(get("kind")) or "level",
+                 "measured": _clean(get("measured")) or "periodic", "tolerance": _clean(get("tolerance")) or "",
+                 "unit": get("unit")}
+    actual = None
+    if _clean(get("actual_period")):
+        actual = {"value": _clean(get("actual")), "verdict": _clean(get("actual_verdict")),
+                  "assigned_value": _clean(get("assigned_value")), "period": get("actual_period"),
+                  "standing": _clean(get("actual_standing"))}
+    return target, indicator, actual, (get("actual_period") if actual else None)
+
+
+def explain(r) -> Verdict | None:
+    """The full verdict of one row (with its "why" sentences), from `evaluate` itself; None when
+    the stored row cannot be evaluated. For the few rows a reader opens."""
+    try:
+        return evaluate(*_evaluate_inputs(r))
+    except Exception:  # noqa: BLE001 — a malformed stored row must not take a page down
+        return None
+
+
+def explanation(r, lang: str = "vi") -> str:
+    """The "why this status" sentence of one row, in Vietnamese or English."""
+    v = explain(r)
+    if v is None:
+        return ("Không đánh giá được chỉ tiêu này từ số liệu đã lưu (dữ liệu không hợp lệ)." if lang != "en" else
+                "This target cannot be evaluated from the stored figures (invalid data).")
+    return v.explanation(lang)
+
+
 def attach_status(rows: pd.DataFrame) -> pd.DataFrame:
-    """Add status, percent, rule, explanation_vi/en, severity to target_rows() output (pure)."""
+    """Add status, percent, rule, severity and the actual's period in words to target_rows() output
+    (pure). Verdicts come from chitieu.status_bulk (the rules of chitieu.status over the whole
+    table); the "why" text of a row is `explain(row)`."""
     out = rows.copy()
-    cols = {k: [] for k in ("status", "percent", "rule", "explanation_vi", "explanation_en")}
-    for r in rows.itertuples(index=False):
-        target = {"comparator": r.comparator, "value": _clean(r.value), "value_high": _clean(r.value_high),
-                  "unit": r.unit}
-        indicator = {"direction": _clean(r.direction) or "higher_is_better", "kind": _clean(r.kind) or "level",
-                     "measured": _clean(r.measured) or "periodic", "tolerance": _clean(r.tolerance) or "",
-                     "unit": r.unit}
-        actual = None
-        if _clean(r.actual_period):
-            actual = {"value": _clean(r.actual), "verdict": _clean(r.actual_verdict),
-                      "assigned_value": _clean(r.assigned_value), "period": r.actual_period,
-                      "standing": _clean(r.actual_standing)}
-        try:
-            v = evaluate(target, indicator, actual, r.actual_period if actual else None)
-            vals = (v.status, v.percent, v.rule, v.explanation_vi, v.explanation_en)
-        except Exception as exc:  # a malformed stored row must not take a page down
-            vals = ("no_data", None, "error", f"Không đánh giá được: {exc}", f"Could not evaluate: {exc}")
-        for k, val in zip(cols, vals):
-            cols[k].append(val)
-    for k, vals in cols.items():
-        out[k] = pd.Series(vals, index=out.index, dtype="object" if k != "percent" else "float64")
-    out["severity"] = out["status"].map(lambda s: STATUS_INFO[s]["severity"]).astype("int64")
+    judged = judge(rows)
+    out["status"] = judged["status"].astype(object)
+    out["percent"] = judged["percent"].astype("float64")
+    out["rule"] = judged["rule"].astype(object)
+    out["severity"] = out["status"].map(_SEVERITY).astype("int64")
     labels = {code: parse_period(code) for code in out["actual_period"].dropna().unique()}
-    out["period_vi"] = out["actual_period"].map(lambda c: labels[c].label_vi if c in labels else None)
-    out["period_en"] = out["actual_period"].map(lambda c: labels[c].label_en if c in labels else None)
+    for lang in ("vi", "en"):
+        words = out["actual_period"].map({c: p.label(lang) for c, p in labels.items()}).astype(object)
+        out["period_" + lang] = words.where(words.notna(), None)
     return out
+
+
+_SEVERITY = {s: info["severity"] for s, info in STATUS_INFO.items()}
 
 
 def status_table(con, year: int | None, period: str = "FY", locality: tuple[str, str] | None = None,
