@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from chitieu.catalogue import Indicator
 from chitieu.errors import UserError
 from chitieu.numbers import NumberError, format_vn, parse_cell_number
-from chitieu.periods import parse_period, parse_standing
+from chitieu.periods import STANDINGS, parse_period, parse_standing
 from chitieu.textnorm import fold, nfc
 from chitieu.units import name_key, split_type
 
@@ -103,6 +103,83 @@ def is_bounded_rate(ind: Indicator | None) -> bool:
         return False
     c = ind.code
     return c.endswith("_rate") or "coverage" in c or "cover" in c or c.startswith("share_")
+
+
+# --- plausibility (values no real report can hold) -------------------------------------
+
+# Beyond this magnitude no figure in any catalogue unit is real: the whole country's GDP is
+# ~1e16 đồng but budgets and outputs are given in tỷ đồng (GDP ~1e7); 1e308 or 10^30 is a typing
+# slip or a hostile file, and would be stored, then summed, as a float.
+MAX_MAGNITUDE = 1e15
+# People-like counts (workers, households, party members) cannot exceed the people living in the
+# locality. Orders of magnitude with room to spare (2025): the country ~1e8; the largest
+# province (Hồ Chí Minh City after the merger) ~1.4e7; the largest district-level unit ~1.2e6;
+# the largest commune or ward ~2e5. Above the country: error; above the locality's order: warning.
+PEOPLE_UNITS = {"người", "lao động", "hộ", "hộ gia đình", "đảng viên", "học sinh", "hội viên", "đoàn viên"}
+COUNTRY_POPULATION = 1.2e8
+POPULATION_ORDER = {"xã": 1e6, "phường": 1e6, "thị trấn": 1e6, "đặc khu": 1e6, "huyện": 3e6, "quận": 3e6,
+                    "thị xã": 3e6, "thành phố": 3e7, "tỉnh": 3e7}
+STANDING_VI = {s.code: s.label_vi for s in STANDINGS}
+
+
+def _magnitude(value: float) -> str:
+    return f"10^{int(math.floor(math.log10(abs(value))))}" if value else "0"
+
+
+def _people_scale(unit: str) -> float | None:
+    """Multiplier to persons for a people-like unit ("nghìn lao động" -> 1000), else None."""
+    u = nfc(unit or "").strip().lower()
+    scale = 1.0
+    for w, f in _SCALE.items():
+        if u.startswith(w + " "):
+            scale, u = f, u[len(w):].strip()
+            break
+    return scale if u in PEOPLE_UNITS else None
+
+
+def check_plausible(row: "CheckedRow", value: float, ind: Indicator | None) -> bool:
+    """Record why a value cannot be real (error) or is doubtful (warning); False when it must not be kept."""
+    if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
+        row.add("value", "implausible-value",
+                f"Giá trị khoảng {_magnitude(value)} quá lớn để là số liệu thật (giới hạn 10^15): có thể nhập nhầm.",
+                f"The value (about {_magnitude(value)}) is too large to be a real figure (limit 10^15): "
+                "probably a typing slip.")
+        return False
+    if can_be_negative(ind) and ind.unit == "%":
+        v = format_vn(value)
+        if value < -100:
+            row.add("value", "growth-out-of-range",
+                    f"Tốc độ {v} % nhỏ hơn −100 %: không thể giảm quá toàn bộ giá trị kỳ trước.",
+                    f"A rate of {value:g} % is below -100 %: nothing can fall by more than all of it.")
+            return False
+        if value > 1000:
+            row.add("value", "growth-out-of-range",
+                    f"Tốc độ tăng {v} % nghĩa là gấp hơn 11 lần trong một năm: không thể là số thật.",
+                    f"A growth of {value:g} % means over 11 times in a year: not a real figure.")
+            return False
+        if value > 100:
+            row.add("value", "growth-over-100",
+                    f"Tốc độ tăng {v} % nghĩa là hơn gấp đôi trong một năm: hãy kiểm tra (có phải là chỉ số phát "
+                    f"triển, ví dụ 107 thay cho 7?).",
+                    f"A growth of {value:g} % means more than doubling in a year: check it (is it an index, "
+                    "e.g. 107 for 7?).", WARNING)
+    scale = _people_scale(row.unit or (ind.unit if ind else ""))
+    if scale is not None:
+        people = value * scale
+        if people > COUNTRY_POPULATION:
+            row.add("value", "implausible-count",
+                    f"Số {format_vn(value)} {row.unit} lớn hơn dân số cả nước (khoảng 100 triệu người).",
+                    f"{value:g} {row.unit} is more than the whole country's population (about 100 million).")
+            return False
+        kind = split_type(row.locality_name)[0] if row.locality_name else ""
+        order = POPULATION_ORDER.get(kind)
+        if order and people > order:
+            row.add("value", "count-over-population",
+                    f"Số {format_vn(value)} {row.unit} vượt quy mô dân số của một {kind} (dưới {format_vn(order)} "
+                    "người): hãy kiểm tra lại.",
+                    f"{value:g} {row.unit} is above the population of any {kind} (under {order:g}): check it.",
+                    WARNING)
+    return True
 
 
 _SCALE = {"nghìn": 1e3, "nghin": 1e3, "triệu": 1e6, "trieu": 1e6, "tỷ": 1e9, "ty": 1e9}
@@ -243,6 +320,8 @@ def _check_value(row: CheckedRow, raw, percent_cell: bool, ind: Indicator | None
         return
     if percent_cell:
         value, mark = value * 100, "%"   # a cell showing 96 % holds 0.96
+    if not check_plausible(row, value, ind):
+        return
     unit = row.unit
     if mark and unit and not unit.startswith(mark):
         row.add("value", "unit-mismatch", f'Giá trị ghi "{mark}" nhưng đơn vị của chỉ tiêu là "{unit}".',
@@ -271,8 +350,9 @@ def validate(raw_rows, ctx: Context) -> list[CheckedRow]:
     periods: dict = {}     # raw text -> code: parsed once per distinct spelling, not per row
     standings: dict = {}
     for raw in raw_rows:
+        formula, cell_error = getattr(raw, "formula", ""), getattr(raw, "cell_error", "")
         blank_value = raw.value is None or (isinstance(raw.value, str) and not raw.value.strip())
-        if blank_value and raw.assigned in (None, ""):
+        if blank_value and raw.assigned in (None, "") and not (formula or cell_error):
             continue
         row = CheckedRow(sheet=raw.sheet, row=raw.row, column=raw.column, note=raw.note, source=raw.source)
         out.append(row)
@@ -337,7 +417,20 @@ def validate(raw_rows, ctx: Context) -> list[CheckedRow]:
             row.standing = standings[text]
         except UserError as exc:
             row.add("standing", exc.code, exc.vi, exc.en)
-        if not blank_value:
+        cell = f"{raw.column}{raw.row}" if raw.column else f"dòng {raw.row}"
+        if cell_error:    # never dropped: the analyst must see the row that has no figure
+            row.add("value", "error-cell",
+                    f"Ô {cell} có lỗi Excel {cell_error}, không phải số liệu. Hãy sửa công thức hoặc nhập số.",
+                    f"Cell {cell} holds the Excel error {cell_error}, not a figure. Fix the formula or type "
+                    "the number.")
+        elif formula:     # calamine hands back the cached result; a formula is not a reported figure
+            shown = formula if len(formula) <= 60 else formula[:57] + "…"
+            row.add("value", "formula-cell",
+                    f"Ô {cell} chứa công thức {shown}, không phải số đã nhập. Hãy dán giá trị (Dán đặc biệt → "
+                    "Giá trị) rồi tải lên lại.",
+                    f"Cell {cell} holds the formula {shown}, not a typed figure. Paste it as a value (Paste "
+                    "Special → Values) and upload again.")
+        elif not blank_value:
             _check_value(row, raw.value, raw.value_percent_cell, ind, match)
         row.assigned_value, _ = _number(raw.assigned, row, "assigned")
         if row.outcome != ERROR:
@@ -388,9 +481,14 @@ def plan_changes(rows: list[CheckedRow], stored: dict[tuple, dict]) -> None:
             else:
                 row.change = "supersede"
                 if _RANK.get(row.standing, 0) < _RANK.get(old.get("standing"), 0):
+                    new_vi = f"mức «{STANDING_VI[row.standing]}»" if row.standing in STANDING_VI else "chưa ghi mức độ"
+                    old_vi = STANDING_VI.get(old.get("standing"), "")
                     row.add("standing", "standing-downgrade",
-                            f"Số {row.standing or 'chưa ghi mức độ'} thay cho số {old.get('standing')} đã lưu.",
-                            f"A {row.standing or 'unqualified'} figure replaces a stored {old.get('standing')} one.",
+                            f"Số {format_vn(row.value) if row.value is not None else ''} ({new_vi}) sẽ thay số "
+                            f"«{old_vi}» đã lưu ({format_vn(old.get('value')) if old.get('value') is not None else ''}). "
+                            "Chỉ xác nhận nếu số đã lưu thật sự sai.",
+                            f"A {row.standing or 'unqualified'} figure would replace the stored {old.get('standing')} "
+                            "one. Confirm only if the stored figure is wrong.",
                             WARNING)
 
 

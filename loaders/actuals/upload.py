@@ -6,19 +6,33 @@
     undo(con, upload_id, user="analyst")                           # rights checked, values restored
 
 A file that cannot be read at all (not Excel, corrupt, password-protected, too large, an
-empty sheet) gives a preview with one file-level issue instead of an exception, so every
-problem is rendered the same way.
+empty sheet, a sheet reaching XFD1048576, a reader that ran out of memory or time) gives a
+preview with one file-level issue instead of an exception, so every problem is rendered the
+same way.
+
+The workbook is read in a capped child process (`read_isolated`, chitieu.isolation): the
+server (or the command line) only runs the cheap checks on the bytes (size, type, ZIP
+directory and declared sizes), never the Excel reader itself.
 """
 from __future__ import annotations
 
 import hashlib
 
-from chitieu import auth
+from chitieu import auth, isolation
 from chitieu.actuals import ERROR, Issue, Preview, plan_changes, validate
 from chitieu.errors import UserError
 from chitieu.filetypes import safe_name
 from chitieu.store.actuals import current_values, load_context, store_preview, undo_upload, upload_localities
-from loaders.actuals.excel_read import read_workbook
+from loaders.actuals.excel_read import ReadResult, check_file
+
+
+def read_isolated(data: bytes, file_name: str, catalogue=None, year: int | None = None,
+                  period: str | None = None) -> ReadResult:
+    """`excel_read.read_workbook` in a child process capped in memory, CPU and wall-clock time;
+    UserError for anything it refuses, including a reader that crashed or ran out of its limits."""
+    check_file(data, file_name)       # cheap, in this process: size, type by content, ZIP directory
+    return isolation.run("loaders.actuals.excel_read:read_workbook", data, file_name, catalogue, year, period,
+                         shown=file_name)
 
 
 def dry_run(con, data: bytes, file_name: str, user=None, *, year: int | None = None,
@@ -34,7 +48,7 @@ def dry_run(con, data: bytes, file_name: str, user=None, *, year: int | None = N
                       uploader=name)
     ctx = context or load_context(con)
     try:
-        read = read_workbook(data, file_name, ctx.catalogue, year=year, period=period)
+        read = read_isolated(data, file_name, ctx.catalogue, year=year, period=period)
     except UserError as exc:
         preview.file_issues.append(Issue(0, "file", exc.code, exc.vi, exc.en, ERROR))
         return preview
