@@ -1,7 +1,7 @@
 """Địa phương: every target of one locality and year, bullet chart by area, each with its plan sentence."""
 import streamlit as st
 
-from ui import charts, common
+from ui import charts, common, report
 from ui.format import target_text
 from ui.i18n import category_label, status_label, t
 
@@ -33,6 +33,7 @@ if rows.empty:
 
 st.caption(t("locality_caption", lang, name=names[key], year=year, period=common.period_label(period, lang),
              n=len(rows)))
+report.download(key, year, period, lang)
 common.chart("bullet_chart", rows, t("bullet_title", lang, name=name, year=year), lang, key="bullet")
 st.caption(t("bullet_help", lang))
 

@@ -40,7 +40,7 @@ def num(v, lang: str = "vi") -> str:
     d = 0 if f.is_integer() else (1 if abs(f) >= 100 else 2)
     f = round(f, d)
     if lang == "en":
-        return f"{f:,.{d}f}" if d else f"{int(f):,}"
+        return f"{f:,.{d}f}".rstrip("0").rstrip(".") if d else f"{int(f):,}"
     return format_vn(f)
 
 
