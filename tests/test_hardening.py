@@ -338,7 +338,7 @@ def test_injection_through_read_queries():
 
 
 WRITERS = {"load_units", "sync_catalogue", "save_plan", "delete_plan", "store_preview", "undo_upload", "add_user",
-           "set_password", "set_disabled", "set_role", "set_localities"}
+           "set_password", "set_disabled", "set_role", "set_localities", "restore_plan", "event", "add_first_admin"}
 
 
 def fake_args(fn, s: str):

@@ -3,8 +3,14 @@
 Localities are always (scheme, code): administrative codes were reused after the 2025
 reform, so a bare code is ambiguous. Plans whose locality the registry cannot settle are
 stored under scheme 'unresolved' with a code made from the folded name.
+
+A plan's identity is its locality (scheme, code) and year, never its file name: `plan_key`
+is only a label (unique; a second plan with the same file name gets a suffixed label).
+Version 2 (issue 10) adds plan_versions (every replaced or deleted plan with its targets,
+so it can be restored) and audit_log.via (the operating-system account or client address).
+Changing SCHEMA_VERSION makes open_db back the file up first (<file>.bak-vN).
 """
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 DDL = [
     """CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)""",
@@ -31,7 +37,7 @@ DDL = [
     """CREATE SEQUENCE IF NOT EXISTS plan_ids START 1""",
     """CREATE TABLE IF NOT EXISTS plans (
         plan_id INTEGER PRIMARY KEY DEFAULT nextval('plan_ids'),
-        plan_key VARCHAR NOT NULL UNIQUE,          -- file stem, e.g. 000_df2d31d57fad400c
+        plan_key VARCHAR NOT NULL UNIQUE,          -- a label (file stem), not the identity
         source_file VARCHAR NOT NULL, sha256 VARCHAR NOT NULL,
         locality_scheme VARCHAR NOT NULL, locality_code VARCHAR NOT NULL,
         locality_name VARCHAR, level VARCHAR, province VARCHAR, year INTEGER NOT NULL,
@@ -81,6 +87,18 @@ DDL = [
         audit_id INTEGER PRIMARY KEY DEFAULT nextval('audit_ids'),
         logged_at TIMESTAMP DEFAULT current_timestamp, actor VARCHAR, action VARCHAR NOT NULL,
         entity VARCHAR, entity_key VARCHAR, before_json VARCHAR, after_json VARCHAR)""",
+    # Plan history (issue 10): a replaced or deleted plan, its targets as JSON, restorable.
+    """CREATE SEQUENCE IF NOT EXISTS plan_version_ids START 1""",
+    """CREATE TABLE IF NOT EXISTS plan_versions (
+        version_id INTEGER PRIMARY KEY DEFAULT nextval('plan_version_ids'),
+        plan_id INTEGER, plan_key VARCHAR, source_file VARCHAR, sha256 VARCHAR, content_hash VARCHAR,
+        locality_scheme VARCHAR NOT NULL, locality_code VARCHAR NOT NULL, locality_name VARCHAR,
+        level VARCHAR, province VARCHAR, year INTEGER NOT NULL, title VARCHAR, source_text VARCHAR,
+        notes VARCHAR, loaded_at TIMESTAMP, loaded_by VARCHAR, synthetic BOOLEAN,
+        targets_json VARCHAR NOT NULL, n_targets INTEGER,
+        replaced_at TIMESTAMP DEFAULT current_timestamp, replaced_by VARCHAR,
+        reason VARCHAR)""",                                # replace / delete / restore
+    """ALTER TABLE audit_log ADD COLUMN IF NOT EXISTS via VARCHAR""",
     """CREATE INDEX IF NOT EXISTS targets_plan ON targets(plan_id)""",
     """CREATE INDEX IF NOT EXISTS actuals_key ON actuals(locality_scheme, locality_code, indicator, year, period)""",
 ]
