@@ -1,19 +1,31 @@
-"""`python -m loaders extract FILE...`: print every target as CSV (the gold file's columns)."""
+"""`python -m loaders extract FILE...`: print every target as CSV (the gold file's columns, then
+`doubts`: the reason codes of chitieu.model.DOUBT_LABELS separated by ";", empty when sure).
+
+Values are printed exactly (1.929.002 prints 1929002, 8.962,72 prints 8962.72), never rounded.
+Text cells are escaped like every other export (chitieu.excel_safe.escape_cell): a cell that
+starts with = + - @ gets a leading apostrophe so a spreadsheet shows it as text.
+"""
 from __future__ import annotations
 
 import csv
 import sys
 
 from chitieu.errors import UserError
+from chitieu.excel_safe import escape_cell
 
 COLUMNS = ["plan", "locality", "level", "province", "year", "indicator", "scope", "comparator", "value",
-           "value_high", "unit", "text", "note"]
+           "value_high", "unit", "text", "note", "doubts"]
+_NUMERIC = {"year", "value", "value_high"}
 
 
-def _num(v):
+def _num(v) -> str:
+    """The exact value: integers without a decimal point, others by repr (shortest exact form)."""
     if v is None:
         return ""
-    return f"{v:g}" if abs(v) < 1e15 else repr(v)
+    v = float(v)
+    if v.is_integer() and abs(v) < 1e16:
+        return str(int(v))
+    return repr(v)
 
 
 def plan_rows(plan):
@@ -22,7 +34,12 @@ def plan_rows(plan):
         yield {"plan": plan.plan_key, "locality": loc.name, "level": loc.level, "province": loc.province,
                "year": plan.year or "", "indicator": t.indicator, "scope": t.scope, "comparator": t.comparator,
                "value": _num(t.value), "value_high": _num(t.value_high), "unit": t.unit, "text": t.text,
-               "note": t.note}
+               "note": t.note, "doubts": ";".join(t.doubts)}
+
+
+def safe_row(row: dict) -> dict:
+    """Every text cell escaped against formula injection; numbers stay numbers (-6.52 is a value)."""
+    return {k: (v if k in _NUMERIC else escape_cell(v)) for k, v in row.items()}
 
 
 def run(args) -> int:
@@ -41,7 +58,7 @@ def run(args) -> int:
             plan.year = args.year
         if args.locality:
             plan.locality.name = args.locality
-        writer.writerows(plan_rows(plan))
+        writer.writerows(safe_row(r) for r in plan_rows(plan))
     return 2 if failures else 0
 
 

@@ -24,13 +24,17 @@ from loaders.plans.documents import read_document
 from loaders.plans.locality import detect_locality, detect_title, detect_year
 from chitieu.matching import CatalogueMatcher, Match
 from loaders.plans.scope import POP_RE, ScopeText, coordinated_subjects, find_scope
-from loaders.plans.structure import target_items
-from loaders.plans.tables import TableLayout, find_tables
-from loaders.plans.values import PAST_CUES, Mention, _unit_at, find_mentions
+from loaders.plans.structure import inline_sections, past_paragraph, target_items
+from loaders.plans.tables import CellTable, TableLayout, find_cell_tables, find_tables
+from loaders.plans.values import PAST_CUES, RESULT_CLAUSE, Mention, _unit_at, find_mentions
 
-EXTRACTOR_VERSION = "extractor-2"
+EXTRACTOR_VERSION = "extractor-3"
 _EXCEED = re.compile(r"\b(?:dat va vuot|vuot muc|vuot)\s+(?:muc\s+)?chi tieu\b|\bdat chi tieu\b[a-z ,]{0,40}\bgiao\b"
-                     r"|\bvuot ke hoach\b")
+                     r"|\bvuot ke hoach\b|\b100\s*%\s*chi tieu\s+(?:[a-z]+\s+){0,2}giao\b")
+# "giữ vững", "duy trì": a target to keep a state, kept even when the catalogue lacks the concept
+_KEEP = re.compile(r"\b(?:giu vung|duy tri|on dinh)\b")
+# "100% chỉ tiêu (trên/được) giao": no figure of its own, the assigned target is to be met
+_ASSIGNED_100 = re.compile(r"\s*chi tieu\s+(?:[a-z]+\s+){0,2}giao\b")
 _QUALIFIER_PAREN = re.compile(r"^\W*(?:neu\s+)?(?:chua tinh|khong tinh|khong ke|khong bao gom|tru|ngoai)\b")
 _SUBLIST_HEAD = re.compile(r"^\W*(?:trong do|cu the|gom|bao gom)\s*:?\s*")
 _FILLER = re.compile(r"\b(?:dat|la|co|tang|giam|chiem|khoang|tren|duoi|tro len|tro xuong|trong do|va|tu|"
@@ -59,6 +63,7 @@ class Doc:
     matcher: CatalogueMatcher
     catalogue: dict[str, Indicator]
     para: tuple[int, int] | None = None     # the paragraph being read (OCR alias pre-selection)
+    keep_estimates: bool = False            # inside a target section "ước đạt X" states a target
 
 
 # ---------------------------------------------------------------- clauses and parentheses
@@ -193,7 +198,8 @@ def _unit(ind: Indicator | None, mention: Mention) -> tuple[str, str]:
     cat = ind.unit if ind else ""
     if not written:
         return cat, ""
-    if cat and cat != written and cat.startswith(written.split("/")[0]) and "/" in cat and "/" not in written:
+    if cat and cat != written and cat.startswith(written.split("/")[0]) and "/" in cat and "/" not in written \
+            and _unit_family(written) != "money":  # money stays as written: "59,6 triệu đồng"
         return cat, ""
     if cat == "‰" and written == "%":
         return written, "đơn vị ghi là %, có lẽ là ‰ (phần nghìn) / unit written as %, probably ‰ (per mille)"
@@ -222,6 +228,17 @@ def _resolve_ambiguous(doc: Doc, mention: Mention, siblings: list[Mention]) -> t
 
 def _targets_for_segment(doc: Doc, seg: Segment, own: list[Match], siblings: list[Mention],
                          next_seg: Segment | None) -> tuple[list[PlanTarget], Match | None]:
+    out, used = _segment_targets(doc, seg, own, siblings, next_seg)
+    for t in out:  # what the confidence pass needs to know (see _doubts)
+        if not hasattr(t, "_used"):
+            t._used, t._mention = used, seg.mention
+            t._inherited = getattr(t, "_inherited", False) or (
+                used is not None and used is seg.subject and not any(used is m for m in own))
+    return out, used
+
+
+def _segment_targets(doc: Doc, seg: Segment, own: list[Match], siblings: list[Mention],
+                     next_seg: Segment | None) -> tuple[list[PlanTarget], Match | None]:
     text, ocr = doc.text, doc.ocr
     mention = seg.mention
     match = own[0] if own else None
@@ -250,12 +267,24 @@ def _targets_for_segment(doc: Doc, seg: Segment, own: list[Match], siblings: lis
         folded = ocr[seg.start:seg.end]
         if PAST_CUES.search(folded + " "):
             return [], None  # "tăng trưởng ước đạt 7,2%": a result whose figure was set aside
-        if _EXCEED.search(folded) and match is not None:
+        if match is not None and not doc.ocr_mode and not inherited \
+                and {"order", "partial", "missing-words"}.intersection(getattr(match, "reasons", ())):
+            match = None  # a clause with no figure is kept on a sure name only
+        if _EXCEED.search(folded):
             comparator = "exceed_assigned"
+            if match is None and seg.subject is not None:
+                match, inherited = seg.subject, True  # "…1.390 tỷ đồng, hoàn thành 100% chỉ tiêu được giao"
         elif match is not None:
+            comparator = "qualitative"
+        elif _KEEP.search(folded):
             comparator = "qualitative"
         else:
             return [], None
+        if match is None:  # an exceed/keep phrase about a concept the catalogue lacks: kept by its own name
+            t = PlanTarget(indicator="unmapped", comparator=comparator, text=text[seg.start:seg.end],
+                           start=seg.start, end=seg.end, indicator_label=re.sub(r"\s+", " ", text[seg.start:seg.end])[:120])
+            t._inherited = False
+            return [t], None
         codes = _choose_codes(doc, match.codes, None)
         ind = doc.catalogue[codes[0]]
         value = None
@@ -269,7 +298,18 @@ def _targets_for_segment(doc: Doc, seg: Segment, own: list[Match], siblings: lis
     if mention.zero and match is not None:
         ind0 = doc.catalogue[match.codes[0]]
         if ind0.direction != "lower_is_better":
-            return _targets_for_segment(doc, Segment(seg.start, seg.end, None, seg.subject), own, siblings, None)
+            return _segment_targets(doc, Segment(seg.start, seg.end, None, seg.subject), own, siblings, None)
+    assigned = mention.value == 100 and mention.unit == "%" and _ASSIGNED_100.match(ocr, mention.end, seg.end)
+    if assigned and match is None and seg.subject is not None:
+        match, inherited = seg.subject, True   # "…1.390 tỷ đồng, hoàn thành 100% chỉ tiêu được giao"
+    if assigned and (match is None or _unit_family(doc.catalogue[match.codes[0]].unit) != "pct"):
+        # "thu ngân sách đạt 100% chỉ tiêu trên giao": meet the assigned target (no figure of its own);
+        # for a rate ("nhập ngũ đạt 100% chỉ tiêu được giao") the 100% is the figure
+        code = match.codes[0] if match else "unmapped"
+        t = PlanTarget(indicator=code, comparator="exceed_assigned", text=text[seg.start:seg.end], start=seg.start,
+                       end=seg.end, indicator_label=match.alias if match else _label(doc, seg, mention))
+        t._inherited = inherited
+        return [t], match
     value, note = _resolve_ambiguous(doc, mention, siblings)
     if match is None:
         label = _label(doc, seg, mention)
@@ -278,9 +318,8 @@ def _targets_for_segment(doc: Doc, seg: Segment, own: list[Match], siblings: lis
                            value_high=mention.value_high, unit=unit, text=text[seg.start:seg.end],
                            start=seg.start, end=seg.end, indicator_label=label, note=note)], None
     codes = _choose_codes(doc, match.codes, mention)
-    if len(codes) == 1 and _unit_family(mention.unit) == "pct" \
-            and _unit_family(doc.catalogue[codes[0]].unit) == "money" and codes[0] in doc.matcher.growth_of:
-        codes = [doc.matcher.growth_of[codes[0]]]  # "…đạt 4.549 tỷ đồng, tăng 3,32%", "GTSX tăng 7,5%"
+    if len(codes) == 1:  # "…4.549 tỷ đồng, tăng 3,32%": the growth rate; "100% xã đạt chuẩn": the rate
+        codes = [doc.matcher.for_unit(codes[0], mention.unit)]
     if len(codes) == 1 and codes[0] in doc.matcher.level_of and (
             re.match(r"\W*(?:xuong\s+|giam\s+)?con\b", ocr[seg.start:seg.end]) if inherited
             else re.search(r"\b(?:xuong|con)\b", ocr[match.end:mention.start])):
@@ -327,7 +366,7 @@ def _clause_targets(doc: Doc, start: int, end: int, subject: Match | None, sibli
     value_paren: Mention | None = None
     for ps, pe in parens:
         inner_s, inner_e = _trim(text, ps + 1, pe - (1 if text[pe - 1] == ")" else 0))
-        ms = find_mentions(plain, inner_s, inner_e, ocr)
+        ms = find_mentions(plain, inner_s, inner_e, ocr, doc.keep_estimates)
         inner_ocr = ocr[inner_s:inner_e]
         if _QUALIFIER_PAREN.match(inner_ocr):
             if ms:
@@ -345,7 +384,8 @@ def _clause_targets(doc: Doc, start: int, end: int, subject: Match | None, sibli
             excluded.append((ps, pe))
         else:
             excluded.append((ps, pe))      # a note: "(giá hiện hành)", "(Dương Tơ, Hàm Ninh)"
-    mentions = [m for m in find_mentions(plain, start, end, ocr) if not _inside(m.start, excluded)]
+    mentions = [m for m in find_mentions(plain, start, end, ocr, doc.keep_estimates)
+                if not _inside(m.start, excluded)]
     own_all = _own_match(doc, start, end, [(a, b) for a, b in excluded])
     # numbers that are words of an indicator's own name ("dưới 10 tiêu chí") are not values
     name_tokens = [t for m in own_all for t in m.token_spans if m.quality == 1]
@@ -467,6 +507,50 @@ def _table_targets(doc: Doc, layout: TableLayout) -> list[PlanTarget]:
     return out
 
 
+def _cell_table_targets(doc: Doc, table: CellTable) -> list[PlanTarget]:
+    """A table flattened one cell per line: the row name gives the indicator (a "- sub-row" is
+    read with its group row: "Cơ cấu kinh tế" + "- Dịch vụ"), the plan cell the value, the
+    unit in brackets in the name ("(%)", "(Tỷ đồng)") the unit."""
+    out = []
+    for row in table.rows:
+        lab, pc = row.label, row.plan
+        ms = find_mentions(doc.plain, pc.start, pc.end, doc.ocr, True)
+        if not ms:
+            raw = doc.plain[pc.start:pc.end].strip()
+            m0 = re.match(r"^([<>≤≥]=?)?\s*\(?\s*(\d[\d.,]*)", raw)
+            if not m0:
+                continue
+            ms = find_mentions(m0.group(2) + " ", 0, len(m0.group(2)) + 1)
+            if not ms:
+                continue
+            ms[0].start, ms[0].end = pc.start, pc.end
+        m = ms[0]
+        if not m.unit and row.unit:
+            folded_unit = doc.plain[doc.text.find(row.unit, lab.start):][:len(row.unit)]
+            m.unit = _unit_at(" " + folded_unit, 0, len(folded_unit) + 1)[0] or row.unit.lower()
+        own = _own_match(doc, lab.start, lab.end, [])
+        match = own[0] if own else None
+        if row.parent is not None:
+            virtual = doc.ocr[row.parent.start:row.parent.end] + " " + doc.ocr[lab.start:lab.end]
+            cands = doc.matcher.find(virtual, 0, len(virtual), doc.ocr_mode)
+            spanning = [c for c in cands if c.start < row.parent.end - row.parent.start < c.end]
+            if spanning:
+                c = spanning[0]
+                match = Match(c.codes, c.alias, lab.start, lab.end, c.matched, c.total, [], [])
+        value, note = _resolve_ambiguous(doc, m, ms)
+        codes = _choose_codes(doc, match.codes, m) if match else ["unmapped"]
+        label = re.sub(r"\s+", " ", doc.text[lab.start:lab.end]).strip(" -–+:")
+        for code in codes:
+            ind = doc.catalogue.get(code)
+            unit = _unit(ind, m)[0] if ind else m.unit
+            t = PlanTarget(indicator=code, comparator=_comparator(ind, m), value=value, value_high=m.value_high,
+                           unit=unit, text=doc.text[lab.start:pc.end], start=lab.start, end=pc.end,
+                           indicator_label=match.alias if match else label, note=note)
+            t._used, t._mention, t._inherited = match, m, row.parent is not None and match is not None
+            out.append(t)
+    return out
+
+
 # ---------------------------------------------------------------- public API
 
 def extract_text(text: str, plan_key: str = "plan", source_file: str = "",
@@ -484,32 +568,78 @@ def extract_text(text: str, plan_key: str = "plan", source_file: str = "",
         targets += _table_targets(doc, layout)
         table_rows += [(r.start, r.end) for r in layout.rows]
         sectioned = True
+    for table in find_cell_tables(text, doc.ocr):
+        targets += _cell_table_targets(doc, table)
+        table_rows.append((table.start, table.end))
+    # Without a heading or intro, a sentence may still announce the targets inline
+    # ("… đề ra các chỉ tiêu, như: A; B; C"): from there to the end of its paragraph is a section.
+    inline = [] if sectioned else inline_sections(text, doc.ocr, items)
+    later_year = max([year or 0] + [int(y) for y in re.findall(r"(?m)^\W*nam (20\d\d)\b", doc.ocr)])
     for para in items:
         if para.marked and (para.kind == "heading" or para.children):
             continue
         if any(a <= para.start < b for a, b in table_rows) or doc.text[para.start:para.end].count("|") >= 3:
             continue
+        if past_paragraph(doc.ocr, para.body_start, para.end, later_year):
+            continue  # "Năm 2025, …đạt được những kết quả…" before "Năm 2026, phấn đấu…"
         subject = None
         doc.para = (para.body_start, para.end)
-        siblings = find_mentions(doc.plain, para.body_start, para.end, doc.ocr)
+        in_section = sectioned or any(a < para.end and para.body_start < b for a, b in inline)
+        doc.keep_estimates = sectioned
+        siblings = find_mentions(doc.plain, para.body_start, para.end, doc.ocr, doc.keep_estimates)
         for a, b in split_clauses(text, para.body_start, para.end):
-            if not sectioned and not find_mentions(doc.plain, a, b, doc.ocr):
+            section_clause = sectioned or any(s0 <= a < e0 or a <= s0 < b for s0, e0 in inline)
+            if section_clause and not sectioned:
+                s0 = next(s0 for s0, e0 in inline if s0 <= a < e0 or a <= s0 < b)
+                a = max(a, s0)
+            if not section_clause and not find_mentions(doc.plain, a, b, doc.ocr):
                 continue  # outside a target section only figures count (press articles)
+            if RESULT_CLAUSE.search(doc.ocr, a, b):
+                continue  # "…so với cùng kỳ năm trước", "tính từ đầu năm": a report of results
             past = _PAST_CLAUSE.match(doc.ocr, a, b)
             if past and (not past.group(1) or (year and int(past.group(1)) < year)):
                 continue  # "Năm 2023, kinh tế đã đạt…", "Năm qua, …": results, not targets
             new, subject = _clause_targets(doc, a, b, subject, siblings)
-            if not sectioned:
-                new = [t for t in new if t.indicator != "unmapped" and t.value is not None]
+            if not section_clause:
+                # outside a section: figures the catalogue knows, or a figure marked as the plan
+                new = [t for t in new if t.value is not None and (t.indicator != "unmapped" or getattr(t, "_planned", False))]
             targets += new
+    locality = detect_locality(text, year, doc.ocr, filename=source_file or plan_key)
+    targets = _dedupe(targets)
+    for t in targets:
+        t.doubts = _doubts(t, locality)
     plan = ExtractedPlan(plan_key=plan_key, source_file=source_file, sha256=sha256, text=text,
-                         locality=detect_locality(text, year, doc.ocr), year=year,
-                         title=detect_title(text, doc.ocr),
-                         targets=_dedupe(targets))
+                         locality=locality, year=year, title=detect_title(text, doc.ocr), targets=targets)
     if not sectioned:
         plan.notes.append("Không thấy mục chỉ tiêu; chỉ lấy các câu có số liệu / no target section found; "
                           "only sentences with figures were read")
     return plan
+
+
+_DOUBTFUL_REASONS = {"order", "ocr", "partial", "missing-words"}
+
+
+def _doubts(t: PlanTarget, locality) -> list[str]:
+    """Why this row might be wrong: reason codes of chitieu.model.DOUBT_LABELS, in a fixed order."""
+    out = []
+    used: Match | None = getattr(t, "_used", None)
+    mention: Mention | None = getattr(t, "_mention", None)
+    if t.indicator == "unmapped":
+        out.append("unmapped")
+    elif used is not None and (getattr(used, "score", 1.0) < 0.85
+                               or _DOUBTFUL_REASONS.intersection(getattr(used, "reasons", ()))
+                               or used.quality < 1):
+        out.append("fuzzy_match")
+    if getattr(t, "_inherited", False) and t.indicator != "unmapped":
+        out.append("inherited_subject")
+    if mention is not None and any(n is not None and n.ambiguity for n in mention.numbers):
+        out.append("ambiguous_number")
+    if mention is not None and t.value is not None and not mention.zero and (
+            mention.unit_guessed or (not mention.unit and t.unit)):
+        out.append("guessed_unit")
+    if locality.scheme == "unresolved" or not locality.code:
+        out.append("locality_unresolved")
+    return out
 
 
 def _dedupe(targets: list[PlanTarget]) -> list[PlanTarget]:

@@ -89,8 +89,9 @@ def _candidates(text: str, folded: str) -> tuple[dict[tuple[str, str], float], s
                 pos += 1
             if len(words) == 4:
                 break
-        if not words:
-            continue
+        if not words or words[0].lower() in _NOT_A_NAME or (
+                m.group(1) == "quan" and _COMPOUND_BEFORE.search(folded, max(0, m.start() - 8), m.start())):
+            continue  # "xã hội", "Huyện ủy", "bình quân"
         t = _norm_type(m.group(1))
         name = " ".join(words).rstrip(",.")
         if name.isupper():
@@ -109,43 +110,81 @@ def _candidates(text: str, folded: str) -> tuple[dict[tuple[str, str], float], s
     return scores, level_hint
 
 
-def detect_locality(text: str, year: int | None = None, folded: str | None = None) -> Locality:
+# Words that make a type word part of an ordinary compound, not a unit: "xã hội", "Huyện ủy",
+# "quân đội", "huyện lỵ"; and "bình quân" before "quân".
+_NOT_A_NAME = {"hội", "ủy", "uỷ", "đội", "sự", "viên", "đoàn", "lỵ", "nhân", "dân", "đoàn", "chính", "ủy ban"}
+_COMPOUND_BEFORE = re.compile(r"\bbinh\s+$")
+
+
+def _candidate_dicts(units) -> list[dict]:
+    """Units as plain data for the review page: scheme, code, name, level, district, province."""
+    out = []
+    for u in units:
+        district = u.parent_name if u.level == "commune" and u.parent_name != u.province_name else ""
+        out.append({"scheme": u.scheme, "code": u.code, "name": u.name, "level": u.level,
+                    "district": district or "", "province": _bare_province(u.province_name)})
+    return out
+
+
+def _from_file_name(filename: str, year: int | None) -> list[dict]:
+    """Units a file name spells ("..._gia-lai-2024-huyen-chu-pah.txt"): candidates, never an answer."""
+    if not filename:
+        return []
+    from chitieu.units import resolve_locality
+    words = [w for w in re.split(r"[^a-z]+", ocr_fold_chars(filename).lower()) if w]
+    found = []
+    for n in (3, 2):
+        for i in range(len(words) - n + 1):
+            phrase = " ".join(words[i:i + n])
+            res = resolve_locality(phrase, level="province", year=year)
+            if res.status == "resolved":
+                found += _candidate_dicts([res.unit])
+    return list({d["code"] + d["scheme"]: d for d in found}.values())[:5]
+
+
+def detect_locality(text: str, year: int | None = None, folded: str | None = None, filename: str = "") -> Locality:
+    """The plan's locality, or an honest empty answer.
+
+    Never a name the text does not contain: a candidate must be a type word followed by a
+    capitalised name, not part of a compound ("xã hội", "Huyện ủy", "bình quân"). A name shared
+    by several units is `unresolved` with every candidate (code, name, district, province) in
+    `candidates`, never the first. No name found, or none in the registry: name "" with
+    candidates from the file name when it spells a province.
+    """
     folded = folded if folded is not None else ocr_fold_chars(text)
     year = year or detect_year(text, folded)
     scores, level_hint = _candidates(text, folded)
     if not scores:
-        return Locality(note="không tìm thấy tên địa phương / no locality name found")
+        return Locality(note="không tìm thấy tên địa phương trong văn bản / no locality name in the text",
+                        candidates=_from_file_name(filename, year))
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     if level_hint:
         hinted = [kv for kv in ranked if _TYPES[kv[0][0]][1] in (level_hint, None)]
         ranked = hinted + [kv for kv in ranked if kv not in hinted]
-    try:
-        from chitieu.units import resolve_locality
-    except ImportError:  # registry not shipped: keep the name as written
-        resolve_locality = None
+    from chitieu.units import resolve_locality
     tried = []
     for (t, name), _score in ranked[:6]:
         type_vi, level = _TYPES[t]
         written = f"{type_vi} {name}"
         if t in ("thanh pho", "tp") and level_hint in ("district", "province"):
             level = level_hint
-        if resolve_locality is None:
-            return Locality(name=written, level=level or "")
         res = resolve_locality(written, level=level, context=text, year=year)
-        tried.append((written, res))
+        tried.append(written)
         if res.status == "resolved":
             u = res.unit
             return Locality(name=u.name, level=u.level, province=_bare_province(u.province_name),
                             scheme=u.scheme, code=u.code, note=res.reason)
         if res.status == "ambiguous":
-            cands = [(c.scheme, c.code, c.name, c.parent_name) for c in res.candidates]
-            return Locality(name=res.candidates[0].name, level=res.candidates[0].level,
-                            province=_bare_province(res.candidates[0].province_name), candidates=cands,
-                            note="tên trùng, cần chọn / shared name, choose: " + res.reason)
-    (t, name), _ = ranked[0]
-    type_vi, level = _TYPES[t]
-    return Locality(name=f"{type_vi} {name}", level=level or level_hint or "",
-                    note="không có trong danh mục đơn vị hành chính / not in the unit registry")
+            cands = _candidate_dicts(res.candidates)
+            provinces = {c["province"] for c in cands}
+            levels = {c["level"] for c in cands}
+            return Locality(name=written, level=levels.pop() if len(levels) == 1 else (level or ""),
+                            province=provinces.pop() if len(provinces) == 1 else "", candidates=cands,
+                            note=f"tên “{written}” trùng với {len(cands)} đơn vị, cần chọn / "
+                                 f"“{written}” is shared by {len(cands)} units, choose one: " + res.reason)
+    return Locality(note="không xác định được địa phương (không có trong danh mục: " + ", ".join(tried[:3])
+                         + ") / locality not found in the unit registry",
+                    candidates=_from_file_name(filename, year))
 
 
 def _bare_province(name: str) -> str:

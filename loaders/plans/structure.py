@@ -14,7 +14,7 @@ _LETTER = re.compile(r"^[a-zđ]\)\s+")
 _ARTICLE = re.compile(r"^(?:dieu|phan|chuong|muc)\s+\d+[.:]?\s", re.I)
 _BULLET = re.compile(r"^(?:[-–—•●◦▪+]\s*)+|^\*\s+|^\(\d{1,3}\)\s*")
 _TARGET_WORDS = re.compile(r"\bchi\s*tieu\b|\bmuc\s*tieu\b")
-_NOT_TARGET_HEADING = re.compile(r"\b(to chuc thuc hien|giai phap|khen thuong|muc dich|yeu cau)\b")
+_NOT_TARGET_HEADING = re.compile(r"\b(to chuc thuc hien|giai phap|khen thuong|muc dich|yeu cau|muc tieu tong quat|muc tieu chung)\b")
 
 
 @dataclass
@@ -49,11 +49,46 @@ def _classify(orig_line: str, folded_line: str) -> tuple[str, int, int]:
     m = _BULLET.match(stripped)
     if m:
         marker = m.group()
-        depth = 2 if "+" in marker else 1
+        depth = 2 if "+" in marker or marker.lstrip().startswith("(") else 1  # "(1)" items sit under an intro
         if marker.startswith("*") and len(stripped) < 90 and not re.search(r"\d", stripped):
             return "heading", 3, lead + m.end()
         return "bullet", 10 + depth, lead + m.end()
     return "text", 20, lead
+
+
+_HEADING_START = re.compile(r"^\W*(?:cac |mot so |nhung )?(?:chi tieu|muc tieu)\b")
+_INLINE_ITEM = re.compile(r"(?:(?<=^)|(?<=[\s.;:]))(\d{1,2})\.\s+(?=[A-ZĐÀ-Ỹ])")
+
+
+def _bare_heading(orig: str, folded: str) -> bool:
+    """A heading with no number and no colon: "CHỈ TIÊU KINH TẾ - XÃ HỘI NĂM 2024",
+    "Các chỉ tiêu chủ yếu đến năm 2025"."""
+    body = orig.strip(" *_\t")
+    if not body or len(body) > 110 or body[-1] in ".;,!?" or not _TARGET_WORDS.search(folded):
+        return False
+    if re.search(r"\d", re.sub(r"\b(?:19|20)\d\d\b", "", body)):
+        return False
+    letters = [c for c in body if c.isalpha()]
+    return (bool(letters) and all(c.isupper() for c in letters)) or bool(_HEADING_START.match(folded))
+
+
+def _inline_numbered(text: str, folded: str, start: int, end: int) -> list[tuple[int, int, int]]:
+    """A whole numbered list run into one line ("… năm 2018 1. Tăng trưởng …; 2. GRDP …"):
+    (item start, body start, item end) for items numbered 1, 2, 3… in order; [] if none."""
+    items, want = [], 1
+    for m in _INLINE_ITEM.finditer(text, start, end):
+        if int(m.group(1)) == want:
+            items.append((m.start(), m.end()))
+            want += 1
+    if len(items) < 2:
+        return []
+    out = []
+    for i, (a, b) in enumerate(items):
+        e = items[i + 1][0] if i + 1 < len(items) else end
+        while e > b and text[e - 1].isspace():
+            e -= 1
+        out.append((a, b, e))
+    return out
 
 
 def paragraphs(text: str, folded: str) -> list[Para]:
@@ -68,9 +103,20 @@ def paragraphs(text: str, folded: str) -> list[Para]:
             cur = None
             continue
         kind, level, marker = _classify(text[start:end], folded[start:end])
+        if kind == "text" and _bare_heading(text[start:end], folded[start:end]):
+            kind, level = "heading", 1
         prev_open = cur is not None and not re.search(r"[.;:!?]\s*[*_)”\"]*\s*$", text[cur.start:cur.end])
         if cur is not None and kind == "text" and prev_open:
             cur.end = end
+            continue
+        inline = _inline_numbered(text, folded, start + marker, end) if end - start > 80 else []
+        if inline:
+            label_end = inline[0][0]
+            if text[start + marker:label_end].strip():
+                paras.append(Para(start, label_end, "heading", min(level, 2), start + marker))
+            for a, b, e in inline:
+                paras.append(Para(a, e, "heading", 3, b))
+            cur = None
             continue
         cur = Para(start, end, kind, level, start + marker)
         paras.append(cur)
@@ -144,3 +190,47 @@ def target_items(text: str, folded: str) -> tuple[list[Para], bool]:
     if not chosen:
         return paras, False
     return chosen, True
+
+
+# "… đề ra chỉ tiêu: A; B", "… các chỉ tiêu, như: A; B", "với 20 chỉ tiêu chủ yếu là: …",
+# "một số chỉ tiêu chủ yếu A; B" (no colon): an inline label that opens a list in running text.
+_INLINE_LABEL = re.compile(r"\b(?:chi tieu|muc tieu)\b[^.;:\n]{0,90}?:\s*"
+                           r"|\b(?:dat|de ra|xac dinh)\s+(?:cac\s+)?(?:muc tieu|chi tieu)\s+(?=[a-z])"
+                           r"|\bchi tieu chu yeu\b(?:\s+(?:la|nhu|gom|sau))?\s*:?\s*")
+_SPECIFICALLY = re.compile(r"\W*cu the\s*[,:]\s*")
+
+
+def inline_sections(text: str, folded: str, paras: list[Para]) -> list[tuple[int, int]]:
+    """Spans of running text that an inline label announces as targets: from the label to
+    the end of its paragraph. A paragraph opening "Cụ thể," right after a paragraph that
+    names targets is one too."""
+    out = []
+    prev_names_targets = False
+    for p in paras:
+        if p.kind == "heading":
+            prev_names_targets = False
+            continue
+        m = _INLINE_LABEL.search(folded, p.body_start, p.end)
+        if m and m.end() < p.end and re.search(r"\d|[;,]", folded[m.end():p.end]):
+            out.append((m.end(), p.end))
+        else:
+            sp = _SPECIFICALLY.match(folded, p.body_start, p.end)
+            if sp and prev_names_targets:
+                out.append((sp.end(), p.end))
+        prev_names_targets = bool(_TARGET_WORDS.search(folded, p.body_start, p.end))
+    return out
+
+
+_PAST_OPENING = re.compile(r"\W*(?:trong\s+)?(?:(?:nam|nhiem ky|giai doan|thoi gian)\s+qua|ket qua"
+                           r"|(?:trong\s+)?nam (\d{4})\s*,[^.;]{0,120}\b(?:dat duoc|ket qua|da)\b)")
+
+
+def past_paragraph(folded: str, start: int, end: int, plan_year: int | None) -> bool:
+    """A paragraph that reports results: it opens with "Trong nhiệm kỳ qua", "Kết quả", or
+    "Năm Y, … đạt được / kết quả / đã …" for a year before the plan's."""
+    m = _PAST_OPENING.match(folded, start, end)
+    if not m:
+        return False
+    if m.group(1):
+        return bool(plan_year) and int(m.group(1)) < plan_year
+    return True

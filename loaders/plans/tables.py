@@ -98,3 +98,103 @@ def find_tables(text: str, folded: str, year: int | None) -> list[TableLayout]:
             name_col = max((i for i in range(len(heads)) if i != plan_col), key=lambda i: widths[i], default=0)
         out.append(TableLayout(body, name_col, unit_col, plan_col))
     return out
+
+
+# ---------------------------------------------------------------- a table flattened one cell per line
+
+_HEADER_CELL = re.compile(r"^(?:stt|tt|so tt|chi tieu[a-z ]*|noi dung[a-z ]*|don vi[a-z ]*|dvt|th\b.*|kh\b.*|uoc\b.*"
+                          r"|ke hoach.*|thuc hien.*|so sanh.*|ghi chu|nam \d{4}|\d{4}|muc tieu.*|nghi quyet.*)$")
+_VALUE_CELL = re.compile(r"^\s*(?:[<>≤≥]=?\s*)?\(?\s*\d[\d.,]*(?:\s*[-–]\s*\d[\d.,]*)?\s*\)?\s*%?\s*$")
+_UNIT_PAREN = re.compile(r"^\s*\(([^()\d]{1,25})\)\s*\.?\s*$")
+
+
+@dataclass
+class CellRow:
+    label: Cell                 # the row's name (a unit cell in brackets under it is kept with it)
+    plan: Cell                  # the plan column's cell
+    parent: Cell | None         # the group row a "- sub-row" belongs to ("Cơ cấu kinh tế")
+    unit: str                   # "(%)", "(Tỷ đồng)" as written in the label, without brackets
+
+
+@dataclass
+class CellTable:
+    start: int
+    end: int
+    rows: list[CellRow]
+
+
+def _blocks(text: str) -> list[Cell]:
+    """Each non-empty line is one cell (blank cells hold a no-break space)."""
+    out, pos = [], 0
+    for line in text.splitlines(keepends=True):
+        s, e = pos, pos + len(line.rstrip("\r\n"))
+        pos += len(line)
+        if text[s:e].strip(" \t") == "":
+            continue
+        a, b = s, e
+        while a < b and text[a] in " \t":
+            a += 1
+        while b > a and text[b - 1] in " \t":
+            b -= 1
+        out.append(Cell(a, b))
+    return out
+
+
+def find_cell_tables(text: str, folded: str) -> list[CellTable]:
+    """Tables pasted from a web page or PDF with one cell per line: a run of short header cells
+    (Stt / Chỉ tiêu / TH năm 2021 / KH 2022 / Ước TH 2022 / Ghi chú) names the columns; then each
+    row is its name cell followed by its value cells in column order (blank cells may be missing
+    at the end of a row). Only the plan column's value is kept."""
+    cells = _blocks(text)
+    out = []
+    i = 0
+    while i < len(cells):
+        j = i
+        while j < len(cells) and len(folded[cells[j].start:cells[j].end].strip()) <= 40 \
+                and _HEADER_CELL.match(folded[cells[j].start:cells[j].end].strip()):
+            j += 1
+        heads = [folded[c.start:c.end].strip() for c in cells[i:j]]
+        name_idx = next((k for k, h in enumerate(heads) if h.startswith(("chi tieu", "noi dung", "muc tieu"))), 1)
+        plan = [k for k, h in enumerate(heads) if k != name_idx and _PLAN_HEAD.search(h) and not _NOT_PLAN.search(h)]
+        result = [k for k, h in enumerate(heads) if _NOT_PLAN.search(h) or h.startswith("ghi chu")]
+        if j - i < 3 or not plan or not result:
+            i = max(j, i + 1)
+            continue
+        offset = plan[0] - name_idx
+        if offset <= 0:
+            i = j
+            continue
+        rows, parent, k = [], None, j
+        while k < len(cells):
+            c = cells[k]
+            body = text[c.start:c.end]
+            if len(body) > 250:
+                break  # the table has ended: a paragraph of prose
+            fb = folded[c.start:c.end]
+            if not re.search(r"[a-z]{2,}", fb) or _UNIT_PAREN.match(body):
+                k += 1
+                continue
+            label, unit, n = c, "", k + 1
+            um = re.search(r"\(([^()\d]{1,25})\)\s*[,:.]?\s*(?:trong do\s*:?)?\s*$", fb)
+            if n < len(cells) and _UNIT_PAREN.match(text[cells[n].start:cells[n].end]):
+                unit = _UNIT_PAREN.match(text[cells[n].start:cells[n].end]).group(1)
+                n += 1
+            elif um:
+                unit = body[um.start(1):um.end(1)]
+            values = []
+            while n < len(cells) and len(values) < offset:
+                v = text[cells[n].start:cells[n].end]
+                if v.strip(" \u00a0\t") and not _VALUE_CELL.match(v):
+                    break
+                values.append(cells[n])
+                n += 1
+            is_sub = body.lstrip().startswith(("-", "+", "–"))
+            if len(values) == offset and text[values[-1].start:values[-1].end].strip(" \u00a0\t"):
+                rows.append(CellRow(label, values[-1], parent if is_sub else None, unit.strip()))
+            if not is_sub and len(values) == offset:
+                parent = label
+            k = n if n > k + 1 else k + 1
+        if rows:
+            out.append(CellTable(cells[i].start, cells[k - 1].end if k > 0 else cells[-1].end, rows))
+        i = k
+    return out
