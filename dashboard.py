@@ -10,7 +10,7 @@ import streamlit as st
 from ui import common
 from ui.i18n import t
 
-st.set_page_config(page_title="Chỉ tiêu", page_icon=":material/flag:", layout="wide")
+st.set_page_config(page_title="Chỉ tiêu", page_icon=common.app_icon(), layout="wide")
 
 # --- LOGIN HOOK (issue 5) ------------------------------------------------------------
 # ui/auth.py decides who is signed in and puts {"username", "role", "localities"} into

@@ -87,7 +87,7 @@ def cmd_run(py: Path, extra: list[str]) -> int:
     # Headless (.streamlit/config.toml): no first-run "Email:" prompt, so it also starts in the
     # background or from a double-clicked run.bat. Someone at a terminal gets the browser opened.
     env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
-    proc = subprocess.Popen([str(py), "-m", "streamlit", "run", "dashboard.py", *extra], cwd=ROOT, env=env)
+    proc = subprocess.Popen(streamlit_command(py, extra), cwd=ROOT, env=env)
     if sys.stdin is not None and sys.stdin.isatty() and not os.environ.get("CI"):
         threading.Thread(target=open_browser, args=(proc, extra), daemon=True).start()
     try:
@@ -95,6 +95,20 @@ def cmd_run(py: Path, extra: list[str]) -> int:
     except KeyboardInterrupt:
         proc.terminate()
         return 0
+
+
+# `streamlit run`, with Streamlit's old "pages/ folder" mode switched off before the server
+# starts. Otherwise the first browser session after every start runs in that mode until
+# st.navigation has run once: the sidebar lists the raw file names of pages/, a link straight to
+# a page says "Page not found", and the first click resets the shared filters and loses a login.
+LAUNCH = ("import sys; from streamlit.runtime.pages_manager import PagesManager; "
+          "PagesManager.uses_pages_directory = False; from streamlit.web.cli import main; "
+          "sys.argv[0] = 'streamlit'; sys.exit(main())")
+
+
+def streamlit_command(py: Path | str, extra: list[str]) -> list[str]:
+    """The command that serves dashboard.py (also used by the browser tests)."""
+    return [str(py), "-c", LAUNCH, "run", "dashboard.py", *extra]
 
 
 def open_browser(proc: subprocess.Popen, extra: list[str]) -> None:

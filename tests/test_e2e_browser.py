@@ -82,9 +82,10 @@ def server(tmp_path_factory):
                STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log = open(ARTIFACTS / "server.log", "wb")
+    from tasks import streamlit_command  # served the way `python3 tasks.py run` serves it
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.fileWatcherType", "none"],
+        streamlit_command(sys.executable, ["--server.address", "127.0.0.1", "--server.port", str(port),
+                                           "--server.fileWatcherType", "none"]),
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:

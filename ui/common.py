@@ -163,6 +163,25 @@ def text(key: str, label: str, where=None, **kw) -> str:
     return value
 
 
+# ---------------------------------------------------------------- app icon
+
+
+@st.cache_resource(show_spinner=False)
+def app_icon():
+    """The tab icon, drawn here (a red flag with a yellow star): a `:material/…:` or emoji icon
+    makes the browser fetch it from a public CDN, and nothing may be fetched from outside."""
+    from PIL import Image, ImageDraw
+    img = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle([4, 12, 60, 52], fill=(218, 37, 29, 255))
+    cx, cy, r = 32, 32, 13
+    import math
+    pts = [(cx + (r if k % 2 == 0 else r * 0.4) * math.sin(k * math.pi / 5),
+            cy - (r if k % 2 == 0 else r * 0.4) * math.cos(k * math.pi / 5)) for k in range(10)]
+    draw.polygon(pts, fill=(255, 205, 0, 255))
+    return img
+
+
 # ---------------------------------------------------------------- shared sidebar filters
 
 
