@@ -1,7 +1,7 @@
 """So sánh: chosen indicators × chosen localities — heat map by status, ranking, targets beside actuals."""
 import streamlit as st
 
-from ui import common
+from ui import common, national
 from ui.format import target_text
 from ui.i18n import indicator_name, status_label, t
 
@@ -16,6 +16,7 @@ if choices is None or choices.empty:
 
 # Indicators most localities have figures for come first (and are the default choice).
 names = dict(zip(choices["code"], choices["name_en" if lang == "en" else "name_vi"] + " (" + choices["unit"] + ")"))
+national.compare(f, names)  # many units: every one ranked on one indicator
 localities = common.read("localities", year, f["province"])
 loc_names = dict(zip(localities["key"], localities["name"]))
 inds = common.multiselect("ind", t("indicators", lang), list(names), list(names)[:4], format_func=names.get)

@@ -1,7 +1,7 @@
 """Tổng quan: how many targets are met / behind / without data, per locality and per area."""
 import streamlit as st
 
-from ui import charts, common
+from ui import charts, common, national
 from ui.i18n import category_label, status_icon, t
 
 f = common.filters()
@@ -10,6 +10,7 @@ st.title(t("page_overview", lang))
 if year is None:
     common.empty_state(t("empty_db", lang))
     st.stop()
+national.overview(f) and st.stop()  # many units (a province's communes, the whole country): the roll-up instead
 rows = common.read("status_table", year, period, province=f["province"])
 if rows.empty:
     common.empty_state(t("empty_year", lang, year=year))

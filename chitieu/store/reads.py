@@ -13,6 +13,8 @@ figure for "8 tháng" is used when no 9-month figure exists). FY therefore means
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 
 import pandas as pd
 
@@ -109,15 +111,32 @@ def indicator_choices(con, year: int | None = None, province: str | None = None)
         GROUP BY pl.indicator ORDER BY with_data DESC, localities DESC, name_vi""", params)
 
 
+# What a roll-up needs of a target: who, which area, and the inputs of the verdict (no texts).
+_LEAN_COLS = """
+    t.target_id, p.locality_scheme, p.locality_code, p.locality_name, p.level, p.province, p.year, t.indicator,
+    coalesce(i.category, '') AS category, i.direction, i.kind, i.measured, i.tolerance,
+    t.scope, t.comparator, t.value, t.value_high, coalesce(nullif(t.unit, ''), i.unit, '') AS unit"""
+_LEAN_ACTUAL = """r.value AS actual, r.verdict AS actual_verdict, r.assigned_value, r.period AS actual_period,
+               r.standing AS actual_standing"""
+_FULL_ACTUAL = """r.value AS actual, r.verdict AS actual_verdict, r.assigned_value, r.period AS actual_period,
+               r.months AS actual_months, r.standing AS actual_standing, r.source AS actual_source,
+               r.note AS actual_note, coalesce(r.illustrative, FALSE) AS illustrative,
+               coalesce(nv.n_values, 0) AS n_values"""
+
+
 def target_rows(con, year: int | None, months: int, locality: tuple[str, str] | None = None,
                 indicator: str | None = None, *, province: str | None = None,
-                indicators: tuple[str, ...] | None = None, localities: tuple[str, ...] | None = None
-                ) -> pd.DataFrame:
+                indicators: tuple[str, ...] | None = None, localities: tuple[str, ...] | None = None,
+                target_ids: tuple[int, ...] | None = None, lean: bool = False) -> pd.DataFrame:
     """Targets joined with the actual that judges them as of `months` (see module docstring).
 
     Filters: year, one locality (scheme, code), one indicator, a province, or lists of
-    indicator codes / locality keys ('scheme:code')."""
+    indicator codes / locality keys ('scheme:code') / target ids. lean=True returns only what
+    a roll-up needs (locality, area, the verdict's inputs), several times less to fetch."""
     where, params = ["TRUE"], [int(months)]
+    if target_ids is not None:
+        where.append("list_contains(?::INTEGER[], t.target_id)")
+        params.append([int(i) for i in target_ids])
     if province:
         where.append("p.province = ?")
         params.append(province)
@@ -140,7 +159,7 @@ def target_rows(con, year: int | None, months: int, locality: tuple[str, str] | 
     # locality) never ranks the figures of the whole country.
     return query_df(con, f"""
         WITH tp AS (
-            SELECT {_TARGET_COLS}
+            SELECT {_LEAN_COLS if lean else _TARGET_COLS}
             FROM targets t JOIN plans p USING (plan_id)
             LEFT JOIN indicators i ON i.code = t.indicator
             WHERE {' AND '.join(where)}),
@@ -151,25 +170,22 @@ def target_rows(con, year: int | None, months: int, locality: tuple[str, str] | 
                  AND k.locality_code = a.locality_code AND k.indicator = a.indicator
                  AND k.scope = a.scope AND k.year = a.year
             LEFT JOIN uploads u ON u.upload_id = a.upload_id
-            WHERE a.active AND u.undone_at IS NULL),
+            WHERE a.active AND u.undone_at IS NULL AND (? IS NULL OR a.year = ?)),
         nv AS (SELECT locality_scheme, locality_code, indicator, scope, year, period,
                       count(DISTINCT value) AS n_values
-               FROM act GROUP BY ALL),
+               FROM act WHERE NOT ? GROUP BY ALL),
         latest AS (
             SELECT * FROM act WHERE months <= ?
             QUALIFY row_number() OVER (PARTITION BY locality_scheme, locality_code, indicator, scope, year
                                        ORDER BY months DESC, created_at DESC, actual_id DESC) = 1)
-        SELECT tp.*,
-               r.value AS actual, r.verdict AS actual_verdict, r.assigned_value, r.period AS actual_period,
-               r.months AS actual_months, r.standing AS actual_standing, r.source AS actual_source,
-               r.note AS actual_note, coalesce(r.illustrative, FALSE) AS illustrative,
-               coalesce(nv.n_values, 0) AS n_values
+        SELECT tp.*, {_LEAN_ACTUAL if lean else _FULL_ACTUAL}
         FROM tp
         LEFT JOIN latest r ON r.locality_scheme = tp.locality_scheme AND r.locality_code = tp.locality_code
              AND r.indicator = tp.indicator AND r.scope = tp.scope AND r.year = tp.year
         LEFT JOIN nv ON nv.locality_scheme = r.locality_scheme AND nv.locality_code = r.locality_code
              AND nv.indicator = r.indicator AND nv.scope = r.scope AND nv.year = r.year AND nv.period = r.period
-        ORDER BY tp.year, tp.locality_name, tp.seq""", params[1:] + params[:1])
+        ORDER BY tp.year, tp.locality_name, {'tp.target_id' if lean else 'tp.seq'}""",
+                    params[1:] + [year, year, bool(lean)] + params[:1])
 
 
 def _clean(v):
@@ -321,3 +337,80 @@ def related_units(con, scheme: str, code: str, year: int | None) -> pd.DataFrame
         GROUP BY r.relation, r.scheme, r.code, u.name, u.level
         ORDER BY r.relation, name""",
         [scheme, str(code), int(year or 0), scheme, str(code), scheme, str(code)])
+
+
+# ---------------------------------------------------------------- roll-ups (a province, the country)
+
+_JUDGED: "OrderedDict[tuple, pd.DataFrame]" = OrderedDict()
+_JUDGED_LOCK = threading.Lock()
+_JUDGED_KEEP = 6  # (year, period, province) tables kept per process; the whole country is ~30 MB
+
+
+def judged_rows(con, year: int, period: str = "FY", province: str | None = None) -> pd.DataFrame:
+    """Every target of a year (one province or the whole country) with its verdict, lean columns
+    only: locality, level, province, area (category), indicator, status, percent, severity.
+
+    Kept in this process for the current data version (chitieu.store.version), so the roll-up
+    and the "most behind" list of one view judge the country once, and a write anywhere makes
+    the next call judge afresh."""
+    from chitieu.store.version import data_version
+    months = parse_period(period).months
+    key = (id(con), data_version(con), int(year), months, province or None)
+    with _JUDGED_LOCK:
+        hit = _JUDGED.get(key)
+        if hit is not None:
+            _JUDGED.move_to_end(key)
+            return hit
+    rows = target_rows(con, year, months, province=province, lean=True)
+    judged = judge(rows)
+    out = rows[["target_id", "locality_scheme", "locality_code", "locality_name", "level", "province",
+                "category", "indicator", "scope", "comparator", "value", "value_high", "unit", "actual"]].copy()
+    out["status"] = judged["status"].to_numpy()
+    out["percent"] = judged["percent"].to_numpy()
+    out["severity"] = out["status"].map(_SEVERITY).astype("int64")
+    with _JUDGED_LOCK:
+        _JUDGED[key] = out
+        while len(_JUDGED) > _JUDGED_KEEP:
+            _JUDGED.popitem(last=False)
+    return out
+
+
+def rollup_counts(con, year: int, period: str = "FY", province: str | None = None) -> pd.DataFrame:
+    """Targets counted by locality, area and status (a few thousand rows for the whole country):
+    key ('scheme:code'), locality_name, level, province, category, status, n."""
+    rows = judged_rows(con, year, period, province)
+    if rows.empty:
+        return pd.DataFrame(columns=["key", "locality_name", "level", "province", "category", "status", "n"])
+    out = (rows.assign(key=rows["locality_scheme"] + ":" + rows["locality_code"])
+           .groupby(["key", "locality_name", "level", "province", "category", "status"], dropna=False, observed=True)
+           .size().reset_index(name="n"))
+    return out[out["n"] > 0].reset_index(drop=True)
+
+
+def most_behind(con, year: int, period: str = "FY", province: str | None = None, limit: int = 50) -> pd.DataFrame:
+    """The `limit` targets furthest behind (not met / at risk; lowest percent first), as full
+    status_table rows (plan sentence, actual, period) for the "why" list."""
+    rows = judged_rows(con, year, period, province)
+    behind = rows[rows["status"].isin(["not_met", "at_risk"])].sort_values(
+        ["severity", "percent", "target_id"], ascending=[False, True, True]).head(int(limit))
+    if behind.empty:
+        return attach_status(target_rows(con, year, parse_period(period).months, target_ids=()))
+    full = attach_status(target_rows(con, year, parse_period(period).months, target_ids=tuple(behind["target_id"])))
+    order = {tid: i for i, tid in enumerate(behind["target_id"])}
+    return full.sort_values("target_id", key=lambda s: s.map(order)).reset_index(drop=True)
+
+
+def indicator_ranking(con, year: int, period: str, indicator: str, province: str | None = None) -> pd.DataFrame:
+    """Every unit's verdict on one indicator, for ranking: the provinces' own targets for the whole
+    country, the localities under a province for one province (all levels when the data has no
+    province level). Columns of judged_rows plus key ('scheme:code'); best percent first."""
+    rows = judged_rows(con, year, period, province)
+    rows = rows[rows["indicator"] == indicator]
+    level = rows["level"].fillna("")
+    if province is None and (level == "province").any():
+        rows = rows[level == "province"]
+    elif province is not None and (level != "province").any():
+        rows = rows[level != "province"]
+    rows = rows.assign(key=rows["locality_scheme"] + ":" + rows["locality_code"])
+    return rows.sort_values(["percent", "locality_name"], ascending=[False, True], na_position="last"
+                            ).reset_index(drop=True)
