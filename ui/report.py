@@ -32,8 +32,8 @@ PRINT_CSS = """<style>
 @media print {
   [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
   [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
-  [data-testid="stDownloadButton"], [data-testid="stBaseButton-secondary"], .report-box,
-  [data-testid="stElementToolbar"], iframe { display: none !important; }
+  [data-testid="stDownloadButton"], [data-testid="stBaseButton-secondary"], .st-key-report_box,
+  [data-testid="stElementToolbar"], .modebar-container, iframe { display: none !important; }
   [data-testid="stMain"], [data-testid="stMainBlockContainer"], .block-container {
     max-width: 100% !important; padding: 0 !important; margin: 0 !important; }
   [data-testid="stExpander"] details { border: none !important; }
@@ -63,7 +63,7 @@ def _bytes(db: str, key: str, year: int, period: str, fmt: str, lang: str, rollu
 def download(key: str, year: int, period: str, lang: str, has_units: bool = False) -> None:
     """Period, format, language, then the download button (the file is made when clicked)."""
     print_style()
-    with st.expander(_t("title", lang), icon=":material/print:"):
+    with st.container(key="report_box"), st.expander(_t("title", lang), icon=":material/print:"):
         st.caption(_t("help", lang))
         c1, c2, c3 = st.columns(3)
         codes = [p.code for p in ALL_PERIODS]

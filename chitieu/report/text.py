@@ -225,18 +225,19 @@ def _count_phrase(counts: dict[str, int], lang: str, lead: str = "") -> str:
     good = counts["exceeded"] + counts["met"]
     parts = []
     if lang == "en":
-        parts.append(f"{good} met or exceeded ({counts['exceeded']} exceeded, {counts['met']} met)")
+        parts.append(f"{num(good, lang)} met or exceeded ({num(counts['exceeded'], lang)} exceeded, "
+                     f"{num(counts['met'], lang)} met)")
         names = {"on_track": "on track", "at_risk": "at risk", "not_met": "not met", "no_data": "without data",
                  "needs_assigned": "awaiting the assigned figure", "not_assessable": "not assessable yet"}
         for s in ("on_track", "at_risk", "not_met", "needs_assigned", "not_assessable", "no_data"):
             if counts[s] or s in ("on_track", "at_risk", "not_met", "no_data"):
-                parts.append(f"{counts[s]} {names[s]}")
-        return f"{lead or 'Of'} {total} targets: " + "; ".join(parts) + "."
-    parts.append(f"{good} chỉ tiêu đạt và vượt ({counts['exceeded']} vượt, {counts['met']} đạt)")
+                parts.append(f"{num(counts[s], lang)} {names[s]}")
+        return f"{lead or 'Of'} {num(total, lang)} targets: " + "; ".join(parts) + "."
+    parts.append(f"{num(good)} chỉ tiêu đạt và vượt ({num(counts['exceeded'])} vượt, {num(counts['met'])} đạt)")
     for s in ("on_track", "at_risk", "not_met", "needs_assigned", "not_assessable", "no_data"):
         if counts[s] or s in ("on_track", "at_risk", "not_met", "no_data"):
-            parts.append(f"{counts[s]} chỉ tiêu {STATUS_INFO[s]['vi'].lower()}")
-    return f"{lead or 'Trong tổng số'} {total} chỉ tiêu: " + "; ".join(parts) + "."
+            parts.append(f"{num(counts[s])} chỉ tiêu {STATUS_INFO[s]['vi'].lower()}")
+    return f"{lead or 'Trong tổng số'} {num(total)} chỉ tiêu: " + "; ".join(parts) + "."
 
 
 def _figure(line: Line, lang: str) -> str:
@@ -300,18 +301,18 @@ def paragraphs(report: Report, lang: str = "vi") -> list[tuple[str, str]]:
         out.append(("i", "Synthetic data for testing (DỮ LIỆU GIẢ LẬP): the figures mean nothing." if en else
                     "Dữ liệu giả lập để thử nghiệm (DỮ LIỆU GIẢ LẬP): các số liệu không có ý nghĩa thực tế."))
     name = clean(report.name)
+    n = 0
+
+    def head(vi: str, e: str) -> None:
+        nonlocal n
+        out.append(("h", f"{ROMAN[n]}. {e if en else vi}"))
+        n += 1
+
     if report.lines:
         out.append(("p", f"The People's Committee of {name} reports on the targets of its {report.year} "
                          f"socio-economic development plan, {year_words(report, 'en')}, as follows." if en else
                     f"Ủy ban nhân dân {name} báo cáo tình hình thực hiện các chỉ tiêu kế hoạch phát triển kinh tế - "
                     f"xã hội {year_words(report).lower()} như sau:"))
-        n = 0
-
-        def head(vi: str, e: str) -> None:
-            nonlocal n
-            out.append(("h", f"{ROMAN[n]}. {e if en else vi}"))
-            n += 1
-
         head("KẾT QUẢ CHUNG", "OVERALL")
         out.append(("p", _count_phrase(report.counts(), lang)))
         head("KẾT QUẢ THEO LĨNH VỰC", "BY AREA")
@@ -358,6 +359,7 @@ def paragraphs(report: Report, lang: str = "vi") -> list[tuple[str, str]]:
             out.append(("p", f"No figure for the same period of {report.year - 1} is stored for these targets."
                         if en else f"Chưa có số liệu cùng kỳ năm {report.year - 1} để so sánh."))
     if report.rollup:
+        head("TỔNG HỢP CÁC ĐƠN VỊ TRỰC THUỘC", "UNITS")
         out += rollup_paragraphs(report, lang)
     out.append(("i", _legend(report, lang)))
     return out
@@ -381,9 +383,10 @@ def _legend(report: Report, lang: str) -> str:
 def rollup_paragraphs(report: Report, lang: str = "vi") -> list[tuple[str, str]]:
     roll = report.rollup
     en = lang == "en"
-    out = [("h", "UNITS" if en else "TỔNG HỢP CÁC ĐƠN VỊ TRỰC THUỘC")]
-    out.append(("p", (f"{len(roll.units)} units have a plan for {report.year}. " if en else
-                      f"Có {len(roll.units)} đơn vị có kế hoạch năm {report.year}. ") + _count_phrase(roll.counts, lang)))
+    out = []
+    out.append(("p", (f"{num(len(roll.units), lang)} units have a plan for {report.year}. " if en else
+                      f"Có {num(len(roll.units))} đơn vị có kế hoạch năm {report.year}. ")
+                + _count_phrase(roll.counts, lang)))
     if roll.most_behind:
         out.append(("p", "Units most behind:" if en else "Các đơn vị có nhiều chỉ tiêu chậm nhất:"))
         for u in roll.most_behind:

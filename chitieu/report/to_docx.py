@@ -11,6 +11,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.table import _Cell
 
 from chitieu.report.data import Report
 from chitieu.report.text import (PAGE, SIZE, clean, issuer_lines, motto_lines, number_line, paragraphs,
@@ -115,12 +116,15 @@ def _grid(doc, headings: list[str], rows: list[tuple[str, list[str]]], widths_mm
     _repeat_header(table.rows[0])
     for kind, cells in rows:
         row = table.add_row()
+        # row.cells re-reads the whole table's grid (quadratic on a 5,000-row roll-up); the row's own
+        # <w:tc> elements are the same cells while nothing in the row is merged.
+        own = [_Cell(tc, table) for tc in row._tr.tc_lst]
         if kind == "area":
-            _cell(row.cells[0], cells[0], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-            merged = row.cells[1].merge(row.cells[-1])
+            _cell(own[0], cells[0], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+            merged = own[1].merge(own[-1])
             _cell(merged, cells[1], bold=True)
             continue
-        for i, (cell, text) in enumerate(zip(row.cells, cells)):
+        for i, (cell, text) in enumerate(zip(own, cells)):
             _cell(cell, text, align=WD_ALIGN_PARAGRAPH.LEFT if i in (1, len(cells) - 1) else WD_ALIGN_PARAGRAPH.CENTER
                   if i in (0, 2) else WD_ALIGN_PARAGRAPH.RIGHT)
             cell.width = Mm(widths_mm[i])
