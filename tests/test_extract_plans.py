@@ -61,11 +61,11 @@ def test_other_shapes_of_plan(plan):
 
 def test_unknown_concept_is_kept_unmapped_with_its_own_name():
     from loaders.plans.extract import extract_text
-    plan = extract_text("KẾ HOẠCH năm 2025\n\nII. CHỈ TIÊU\n\n- Kim ngạch xuất khẩu đạt 3.150 triệu USD.\n"
+    plan = extract_text("KẾ HOẠCH năm 2025\n\nII. CHỈ TIÊU\n\n- Giao dịch thương mại điện tử đạt 3.150 triệu USD.\n"
                         "- Số xe buýt điện đưa vào hoạt động 40 xe.\n")
     unmapped = [t for t in plan.targets if t.indicator == "unmapped"]
     assert [(t.value, t.unit) for t in unmapped][:1] == [(3150.0, "triệu USD")]
-    assert "Kim ngạch xuất khẩu" in unmapped[0].indicator_label
+    assert "Giao dịch thương mại điện tử" in unmapped[0].indicator_label
 
 
 def test_narrative_outside_the_target_section_is_ignored():

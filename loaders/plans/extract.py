@@ -23,7 +23,7 @@ from chitieu.textnorm import diacritic_ratio, fold_chars, nfc, ocr_fold_chars
 from loaders.plans.documents import read_document
 from loaders.plans.locality import detect_locality, detect_title, detect_year
 from chitieu.matching import CatalogueMatcher, Match
-from loaders.plans.scope import POP_RE, ScopeText, coordinated_subjects, find_scope
+from loaders.plans.scope import POP_RE, ScopeText, coordinated_subjects, find_scope, pop_list_at
 from loaders.plans.structure import inline_sections, past_paragraph, target_items
 from loaders.plans.tables import CellTable, TableLayout, find_cell_tables, find_tables
 from loaders.plans.values import PAST_CUES, RESULT_CLAUSE, Mention, _unit_at, find_mentions
@@ -64,6 +64,7 @@ class Doc:
     catalogue: dict[str, Indicator]
     para: tuple[int, int] | None = None     # the paragraph being read (OCR alias pre-selection)
     keep_estimates: bool = False            # inside a target section "ước đạt X" states a target
+    year: int | None = None                 # the plan year (base-year restatements are not targets)
 
 
 # ---------------------------------------------------------------- clauses and parentheses
@@ -253,8 +254,8 @@ def _segment_targets(doc: Doc, seg: Segment, own: list[Match], siblings: list[Me
             c = cands[0]
             match = Match(c.codes, c.alias, seg.start, seg.end, c.matched, c.total, [], [])
     subset = _SUBSET.match(ocr, seg.start, seg.end) if match is None and mention is not None else None
-    if match is None and seg.subject is not None and (
-            seg.force_subject or subset or _leftover_words(doc, seg.start, seg.end, mention) <= 1):
+    if match is None and seg.subject is not None and (mention is not None or _EXCEED.search(ocr, seg.start, seg.end)) \
+            and (seg.force_subject or subset or _leftover_words(doc, seg.start, seg.end, mention) <= 1):
         match = seg.subject
         inherited = True
         if subset and seg.scope_span is None and mention.start > subset.end():
@@ -329,6 +330,8 @@ def _segment_targets(doc: Doc, seg: Segment, own: list[Match], siblings: list[Me
     scope_span = seg.scope_span or find_scope(text, ocr, (seg.start, seg.end), (mention.start, mention.end),
                                               alias_tokens, match.gaps if not inherited else [],
                                               not inherited, alias_end, doc.ocr_mode)
+    if scope_span is None and not inherited:
+        scope_span = _scope_beside_name(doc, seg, match, codes[0])
     subjects = [] if inherited else coordinated_subjects(ocr, match.token_spans)
     out = []
     for code in codes:
@@ -347,6 +350,19 @@ def _segment_targets(doc: Doc, seg: Segment, own: list[Match], siblings: list[Me
             scope = scope_span.text(text, doc.ocr_mode) if scope_span else ""
             out.append(PlanTarget(**base, scope=scope, text=text[seg.start:seg.end], start=seg.start, end=seg.end))
     return out, match
+
+
+def _scope_beside_name(doc: Doc, seg: Segment, match: Match, code: str) -> ScopeText | None:
+    """A population the plan names between "tỷ lệ" and a catalogue name: "tỷ lệ [lao động]
+    tham gia BHYT"."""
+    ocr = doc.ocr
+    lead = re.search(r"\bty le\s+(?:cac\s+|so\s+)?", ocr[seg.start:match.start])
+    if lead:
+        a = seg.start + lead.end()
+        span = pop_list_at(ocr, a, match.start, doc.ocr_mode)
+        if span is not None and span.start == a and not ocr[span.end:match.start].strip(" ,"):
+            return span
+    return None
 
 
 def _label(doc: Doc, seg: Segment, mention: Mention) -> str:
@@ -390,6 +406,7 @@ def _clause_targets(doc: Doc, start: int, end: int, subject: Match | None, sibli
     # numbers that are words of an indicator's own name ("dưới 10 tiêu chí") are not values
     name_tokens = [t for m in own_all for t in m.token_spans if m.quality == 1]
     mentions = [m for m in mentions if m.zero or not any(a <= m.start < b for a, b in name_tokens)]
+    mentions = [m for i, m in enumerate(mentions) if not _restatement(doc, m, mentions[i - 1] if i else None, end)]
     if value_paren and not any(m.start == value_paren.start for m in mentions):
         mentions = [m for m in mentions if not _inside(m.start, [(value_paren.start, value_paren.end)])]
         if not [m for m in mentions if not m.zero]:
@@ -442,6 +459,23 @@ def _clause_targets(doc: Doc, start: int, end: int, subject: Match | None, sibli
                     t.scope = text[qs:qs + ve.start()] if ve else t.scope
             targets += sub_targets
     return targets, last_subject
+
+
+_CHANGE_BEFORE = re.compile(r"\b(?:tang|giam)\s+(?:them\s+)?$")
+_VERSUS_YEAR = re.compile(r"\s*so voi (?:nam|giai doan|cuoi nam)\s+(\d{4})")
+
+
+def _restatement(doc: Doc, m: Mention, prev: Mention | None, end: int) -> bool:
+    """A change against a base year that restates a target instead of setting one: "845 hộ, tăng
+    80 hộ so với năm 2015" in a plan for 2020 (the base of a term), or the change of an economic
+    share "chiếm 38,10%, giảm 0,07% so với năm 2023". Growth against the year before ("3.621 tỷ
+    đồng, tăng 8,53% so với năm 2023" in a 2024 plan) is a target and stays."""
+    vs = _VERSUS_YEAR.match(doc.ocr, m.end, end)
+    if not vs or not _CHANGE_BEFORE.search(doc.ocr, max(0, m.start - 12), m.start):
+        return False
+    if doc.year and int(vs.group(1)) <= doc.year - 2:
+        return True
+    return prev is not None and prev.unit == "%" and bool(re.search(r"\bchiem\s*$", doc.ocr[max(0, prev.start - 12):prev.start]))
 
 
 def _qualitative_pieces(doc: Doc, start: int, end: int, excluded) -> list[tuple[int, int]]:
@@ -562,6 +596,7 @@ def extract_text(text: str, plan_key: str = "plan", source_file: str = "",
               _matcher(catalogue), catalogue)
     items, sectioned = target_items(text, doc.ocr)
     year = detect_year(text, doc.ocr)
+    doc.year = year
     targets: list[PlanTarget] = []
     table_rows: list[tuple[int, int]] = []
     for layout in find_tables(text, doc.ocr, year):
@@ -580,6 +615,9 @@ def extract_text(text: str, plan_key: str = "plan", source_file: str = "",
             continue
         if any(a <= para.start < b for a, b in table_rows) or doc.text[para.start:para.end].count("|") >= 3:
             continue
+        if not doc.ocr_mode and len(doc.text[para.body_start:para.end]) > 30 \
+                and doc.text[para.body_start:para.end] == doc.plain[para.body_start:para.end]:
+            continue  # a line with no diacritics in a Vietnamese page: a link slug or image name
         if past_paragraph(doc.ocr, para.body_start, para.end, later_year):
             continue  # "Năm 2025, …đạt được những kết quả…" before "Năm 2026, phấn đấu…"
         subject = None

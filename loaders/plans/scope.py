@@ -29,6 +29,7 @@ POP_PHRASES = {
     "dang bo": "đảng bộ", "nong thon": "nông thôn", "thanh thi": "thành thị", "do thi": "đô thị",
     "dan quan": "dân quân", "tu ve": "tự vệ", "luc luong": "lực lượng", "dong vien": "động viên",
     "hop tac xa": "hợp tác xã", "co so": "cơ sở", "benh vien": "bệnh viện", "tram y te": "trạm y tế",
+    "lao dong": "lao động", "khu vuc quy hoach dan cu": "khu vực quy hoạch dân cư",
 }
 _PHRASE_TOKENS = sorted(((tuple(p.split()), c) for p, c in POP_PHRASES.items()), key=lambda x: -len(x[0]))
 POP_RE = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sorted(POP_PHRASES, key=len, reverse=True))
@@ -162,11 +163,17 @@ def find_scope(text: str, ocr: str, seg: tuple[int, int], value_span: tuple[int,
             start = span.start + (lead.end() if lead else 0)
             return ScopeText(start, span.end, _level_canonical(ocr[start:span.end]))
     if gaps and own_match:
-        gs, ge = gaps[0][0], gaps[-1][1]
-        span = pop_list_at(ocr, gs, ge, fuzzy)
-        names = [w for w in text[gs:ge].split() if w[:1].isupper()]
-        if span and span.end == ge and not names:  # only "ở", "các"… may stand before the list
-            return span
+        runs: list[list[int]] = []      # contiguous gap words: "ở đô thị" and "và" are two runs
+        for gs, ge in gaps:
+            if runs and not ocr[runs[-1][1]:gs].strip(" ,"):
+                runs[-1][1] = ge
+            else:
+                runs.append([gs, ge])
+        for gs, ge in runs:
+            span = pop_list_at(ocr, gs, ge, fuzzy)
+            names = [w for w in text[gs:ge].split() if w[:1].isupper()]
+            if span and span.end == ge and not names:  # only "ở", "các"… may stand before the list
+                return span
     if value_span is not None:
         vs, ve = value_span
         span = pop_list_at(ocr, ve, e, fuzzy)

@@ -136,11 +136,26 @@ def _is_marked(p: Para, folded: str) -> bool:
 
 
 def build_tree(paras: list[Para], folded: str) -> list[Para]:
-    """Nest paragraphs by level; returns the top-level nodes."""
+    """Nest paragraphs by level; returns the top-level nodes.
+
+    An intro line in running text that ends in ":" and names targets ("11 chỉ tiêu kinh tế gồm:")
+    holds what follows it (bullets, numbered sub-headings) up to the next heading of its parent's
+    rank, the next intro, or the first plain paragraph after its list."""
     root = Para(0, 0, "root", 0, 0)
     stack = [root]
     for p in paras:
         p.marked = _is_marked(p, folded)
+        intro = next((n for n in reversed(stack) if n.__dict__.get("_base") is not None), None)
+        if p.kind == "text" and p.marked:
+            while stack[-1] is not root and stack[-1].kind != "heading":
+                stack.pop()
+            p.__dict__["_base"] = stack[-1].level
+            p.level = stack[-1].level + 0.5
+            stack[-1].children.append(p)
+            stack.append(p)
+            continue
+        if intro is not None and p.level > intro.__dict__["_base"] and not (p.kind == "text" and intro.children):
+            p.level = intro.level + p.level / 100
         while stack[-1] is not root and stack[-1].level >= p.level:
             stack.pop()
         stack[-1].children.append(p)

@@ -42,11 +42,11 @@ _PER = re.compile(r"(?:\s*/\s*(?:1\s+)?(?:nguoi|nam|ha|thang|ho|lao dong|khau|da
 _UNIT_ALTS = sorted((u for u in _UNITS if _UNITS[u]), key=len, reverse=True)
 _UNIT_RE = re.compile(
     r"\s*(?P<scale>(?:(?:nghin|ngan|trieu|ty|ti)\s+){0,2})?(?P<unit>"
-    + "|".join(re.escape(u) for u in _UNIT_ALTS) + r")(?![a-z0-9])"
+    + "|".join(re.escape(u) + (r"(?![a-z0-9])" if u[-1].isalnum() else "") for u in _UNIT_ALTS) + r")"
     + r"|\s*(?P<bare_scale>(?:nghin\s+|ngan\s+)?(?:trieu|ty|ti))(?![a-z0-9])")
 _NUM = re.compile(r"(?<![\w/.,])(" + NUMBER_PATTERN + r")(?:\s*[-–—]\s*(" + NUMBER_PATTERN + r"))?")
 _SKIP_BEFORE = re.compile(
-    r"(?:\b(?:ngay|thang|khoa|lan thu|thu|(?<!dan )so|quy|muc do|lop|cap|loai|dot|phan|chuong|dieu|khoan|"
+    r"(?:\b(?:ngay|thang|khoa|lan thu|thu|(?<!dan )(?<!co )so|quy|muc do|lop|cap|loai|dot|phan|chuong|dieu|khoan|"
     r"diem|nhiem ky|giai doan|hang|top|ca|tuyen so|tinh lo|quoc lo|huong)\s*|[/#№])$")
 _YEAR_WORD_BEFORE = re.compile(r"\b(?:nam|cuoi nam|dau nam)\s*$")
 _AGE_AFTER = re.compile(r"^\s*(?:thang\s+)?(?:tuoi|tudi|tuai|tu0i)\b")
@@ -182,6 +182,11 @@ def find_mentions(plain: str, start: int, end: int, ocr: str | None = None,
             high = read_number(m.group(2)) if m.group(2) else None
         except ValueError:
             continue
+        if high is not None and high.value < low.value:
+            continue  # "29-5" is a date (day-month), not a range
+        if low.value == 1 and high is None and unit and re.search(r"(?:\btren|/)\s*$", before):
+            taken = ue
+            continue  # "trên 1 ha", "/1 ha": per hectare, not a figure
         if not unit and high is None and low.is_integer and 1900 <= low.value <= 2100:
             continue  # a year
         if high is not None and not unit and 1900 <= low.value <= 2100:
