@@ -35,4 +35,5 @@ pages = [
             url_path="nhap-so-lieu"),
     *([st.Page("pages/audit.py", title="Nhật ký thay đổi", icon=":material/history:", url_path="nhat-ky")] if auth_ui.is_admin() else []),  # noqa: E501
 ]
-st.navigation(pages, position="sidebar").run()
+from ui.errors import run_page  # noqa: E402  (the product's error page: no traceback reaches a visitor)
+run_page(st.navigation(pages, position="sidebar"))

@@ -11,18 +11,26 @@ parent, so only an admin (or an analyst assigned exactly that key) may write the
 Passwords: bcrypt over a SHA-256 digest of the password (so passwords longer than bcrypt's
 72 bytes are not silently cut). Only the hash is ever stored; nothing here logs a password.
 
-The command line runs with the rights of the operating-system account (whoever can run it
-can also open the database file, so file permissions are the real gate there). Its rule:
-while the database has no users, the CLI is the operator's tool and needs no --user; once
-users exist, write commands need --user NAME of an active user with the right role and
-localities. Users commands need an admin --user once an active admin exists.
+The command line: while the database has no users, the CLI is the operator's tool and needs
+no --user; once users exist, write commands need --user NAME (or $CHITIEU_USER) of an active
+user with the right role and localities, and that user's password: $CHITIEU_PASSWORD for
+scripts, else asked once with getpass on a terminal; with neither, a clear message and exit 2
+(never a hang waiting for stdin). Users commands need an admin once an active admin exists.
+Every audit row written by the CLI also records the operating-system account (audit_log.via
+= 'cli:<account>'), so "--user admin" typed by someone else is visible.
+
+Login throttling (LoginThrottle) is per client address with a growing delay, never a lock on
+the account: a guesser waits longer and longer, the real user at another desk is not slowed.
 """
 from __future__ import annotations
 
 import base64
 import getpass
 import hashlib
+import os
 import re
+import sys
+import threading
 import unicodedata
 from dataclasses import dataclass
 
@@ -216,10 +224,29 @@ def os_user() -> str:
         return "operator"
 
 
+PASSWORD_ENV = "CHITIEU_PASSWORD"
+
+
+def cli_password(username: str) -> str:
+    """The CLI user's password: $CHITIEU_PASSWORD, else typed once on a terminal; else UserError."""
+    from_env = os.environ.get(PASSWORD_ENV)
+    if from_env is not None:
+        return from_env
+    stdin = sys.stdin
+    if stdin is None or not stdin.isatty():
+        raise UserError("password-needed",
+                        f"Cần mật khẩu của {username} nhưng không có bàn phím để nhập: đặt biến môi trường "
+                        f"{PASSWORD_ENV} (cho tập lệnh) hoặc chạy lệnh trong cửa sổ dòng lệnh.",
+                        f"The password of {username} is needed but there is no terminal to type it: set "
+                        f"{PASSWORD_ENV} (for scripts) or run the command in a terminal.")
+    return getpass.getpass(f"Mật khẩu của {username} / password: ")
+
+
 def cli_user(con, username: str | None) -> User | None:
     """The user a CLI write command runs as; None means operator mode (no users exist yet).
 
-    Raises UserError 'login-required' (users exist, no --user), 'unknown-user' (unknown or disabled).
+    Raises UserError 'login-required' (users exist, no --user), 'unknown-user' (unknown or disabled),
+    'password-needed' (no $CHITIEU_PASSWORD and no terminal), 'wrong-password' (audited as login.failed).
     """
     if not users_exist(con):
         return None
@@ -227,10 +254,16 @@ def cli_user(con, username: str | None) -> User | None:
         raise UserError("login-required",
                         "Đã có tài khoản người dùng: hãy chạy lệnh với --user TÊN (hoặc đặt CHITIEU_USER).",
                         "Users exist: run the command with --user NAME (or set CHITIEU_USER).")
-    user = load_user(con, check_username(username))
+    name = check_username(username)
+    user = load_user(con, name)
     if user is None:
         raise UserError("unknown-user", f'Không có người dùng đang hoạt động tên "{username}".',
                         f'No active user named "{username}".')
+    if authenticate(con, name, cli_password(name)) is None:
+        from chitieu.store.audit import event
+        event(con, name, "login.failed", "user", name, {"where": "cli", "os_user": os_user()})
+        raise UserError("wrong-password", f"Sai mật khẩu của {name}; không làm gì cả.",
+                        f"Wrong password for {name}; nothing was done.")
     return user
 
 
@@ -267,26 +300,118 @@ def cli_check_admin(con, username: str | None) -> str:
     return cli_actor(user)
 
 
+# ---- login cookie ---------------------------------------------------------------------------
+
+SESSION_COOKIE = "chitieu_session"
+SESSION_HOURS = 12
+SECRET_KEY = "session_secret"
+
+
+def session_secret(con) -> str:
+    """The key that signs login cookies: kept in the database (survives restarts); a per-process key
+    when the database cannot be written (logins then last until the server restarts)."""
+    import secrets
+    try:
+        return user_store.meta_secret(con, SECRET_KEY, lambda: secrets.token_hex(32))
+    except UserError:
+        if not _PROCESS_SECRET:
+            _PROCESS_SECRET.append(secrets.token_hex(32))
+        return _PROCESS_SECRET[0]
+
+
+_PROCESS_SECRET: list[str] = []
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _password_mark(password_hash: str) -> str:
+    # Part of the signed text: changing the password ends every cookie made with the old one.
+    return hashlib.sha256((password_hash or "").encode("utf-8")).hexdigest()[:16]
+
+
+def _sign(secret: str, text: str) -> str:
+    import hmac
+    return hmac.new(secret.encode("utf-8"), text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def make_session_token(username: str, password_hash: str, secret: str, now: float,
+                       hours: float = SESSION_HOURS) -> str:
+    """A signed, expiring token naming the user (for the login cookie; never put it in a URL)."""
+    body = _b64(f"{username}|{int(now + hours * 3600)}|{_password_mark(password_hash)}".encode("utf-8"))
+    return f"{body}.{_sign(secret, body)}"
+
+
+def read_session_token(token: str | None, secret: str, password_hash_of, now: float) -> str | None:
+    """The user name in a valid, unexpired token whose password is unchanged; else None.
+
+    `password_hash_of(name)` returns the stored hash (None for an unknown user)."""
+    import hmac
+    if not token or not isinstance(token, str) or len(token) > 512 or "." not in token:
+        return None
+    body, _, sig = token.rpartition(".")
+    if not hmac.compare_digest(_sign(secret, body), sig):
+        return None
+    try:
+        name, expires, mark = _unb64(body).decode("utf-8").split("|")
+        if int(expires) < now:
+            return None
+    except (ValueError, UnicodeDecodeError):
+        return None
+    stored = password_hash_of(name)
+    if not stored or not hmac.compare_digest(_password_mark(stored), mark):
+        return None
+    return name
+
+
 # ---- login throttling ---------------------------------------------------------------------
 
 class LoginThrottle:
-    """Slow down password guessing: after `limit` failures for a name within `window`
-    seconds, that name is locked for `window` seconds (process-wide, shared by sessions)."""
+    """Slow down password guessing per client (its address), never lock the account.
 
-    def __init__(self, limit: int = 5, window: float = 300.0):
-        self.limit, self.window = limit, window
-        self._failures: dict[str, list[float]] = {}
+    The first `free` failures of a client cost nothing; after that each failure doubles the time
+    that client must wait before its next attempt (base, 2·base, 4·base … at most `cap` seconds).
+    Other clients — the real user at their own desk — are not affected; a success clears the
+    client's record, and a client silent for `forget` seconds starts afresh. Process-wide and
+    thread-safe (shared by every session of the server); at most `max_clients` are remembered.
+    """
 
-    def _recent(self, key: str, now: float) -> list[float]:
-        times = [t for t in self._failures.get(key, []) if now - t < self.window]
-        self._failures[key] = times
-        return times
+    def __init__(self, free: int = 3, base: float = 2.0, cap: float = 300.0, forget: float = 3600.0,
+                 max_clients: int = 10_000):
+        self.free, self.base, self.cap, self.forget, self.max_clients = free, base, cap, forget, max_clients
+        self._clients: dict[str, tuple[int, float]] = {}   # client -> (failures, time of the last one)
+        self._lock = threading.Lock()
 
-    def locked(self, key: str, now: float) -> bool:
-        return len(self._recent(key, now)) >= self.limit
+    def _delay(self, failures: int) -> float:
+        extra = failures - self.free
+        return 0.0 if extra < 0 else min(self.cap, self.base * (2 ** min(extra, 30)))
 
-    def failed(self, key: str, now: float) -> None:
-        self._recent(key, now).append(now)
+    def wait(self, client: str, now: float) -> float:
+        """Seconds `client` must still wait before trying again (0: may try now)."""
+        with self._lock:
+            failures, last = self._clients.get(client, (0, now))
+            if now - last > self.forget:
+                self._clients.pop(client, None)
+                return 0.0
+            return max(0.0, last + self._delay(failures) - now) if failures else 0.0
 
-    def succeeded(self, key: str) -> None:
-        self._failures.pop(key, None)
+    def failed(self, client: str, now: float) -> float:
+        """Record a failure; returns the wait it imposes on that client."""
+        with self._lock:
+            failures, last = self._clients.get(client, (0, now))
+            if now - last > self.forget:
+                failures = 0
+            if len(self._clients) >= self.max_clients and client not in self._clients:
+                oldest = min(self._clients, key=lambda k: self._clients[k][1])
+                self._clients.pop(oldest, None)
+            self._clients[client] = (failures + 1, now)
+            return self._delay(failures + 1)
+
+    def succeeded(self, client: str) -> None:
+        with self._lock:
+            self._clients.pop(client, None)

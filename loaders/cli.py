@@ -3,7 +3,10 @@
 Each command lives in its own module under loaders/commands/ with `register(sub)` that adds
 its parser and sets `func(args) -> int`. Every command takes --db PATH (else $CHITIEU_DB,
 else data/chitieu.duckdb). Expected failures print a bilingual message and exit non-zero,
-never a traceback.
+never a traceback: UserError (2, or its own code), a busy database (3), a damaged one (4, with
+how to restore it from its backup), a database error (5). A file or disk that cannot be written
+is opened read-only: reading commands work, writing ones say so. Every audit row written by a
+command records the operating-system account (audit_log.via = 'cli:<account>').
 """
 from __future__ import annotations
 
@@ -11,8 +14,12 @@ import argparse
 import importlib
 import sys
 
-from chitieu.store import DatabaseBusy
+import duckdb
+
+from chitieu.auth import os_user
 from chitieu.errors import UserError
+from chitieu.store import DatabaseFault
+from chitieu.store.audit import set_via
 
 # One line per command module; add yours here.
 COMMAND_MODULES = [
@@ -47,14 +54,21 @@ def main(argv: list[str] | None = None) -> int:
         except (AttributeError, ValueError):
             pass
     args = build_parser().parse_args(argv)
+    set_via(f"cli:{os_user()}", process_wide=True)
     try:
         return int(args.func(args) or 0)
     except UserError as exc:
         print(f"Lỗi: {exc.vi}\nError: {exc.en}", file=sys.stderr)
         return exc.exit_code
-    except DatabaseBusy as exc:
-        print(f"Lỗi: {exc.vi}\nError: {exc.en}", file=sys.stderr)
-        return 3
+    except DatabaseFault as exc:
+        print(f"Lỗi: {exc.vi}\nError: {exc.en}\n{exc.detail}".rstrip(), file=sys.stderr)
+        return exc.exit_code
+    except duckdb.Error as exc:  # anything else the database refuses: its words, no traceback
+        print(f"Lỗi cơ sở dữ liệu / database error: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 5
+    except OSError as exc:
+        print(f"Lỗi tệp / file error: {exc}", file=sys.stderr)
+        return 5
     except KeyboardInterrupt:
         print("Đã dừng / interrupted", file=sys.stderr)
         return 130

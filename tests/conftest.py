@@ -22,6 +22,7 @@ from hypothesis import settings as hypothesis_settings
 # CI runs the property tests with a fixed seed (a red build must be reproducible); on a
 # developer's machine they stay random and keep looking for new failing inputs.
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+os.environ.setdefault("CHITIEU_DEBUG", "1")  # pages raise unexpected errors in tests (ui/errors.py)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 

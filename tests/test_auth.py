@@ -94,13 +94,25 @@ def test_login_right_wrong_unknown_and_disabled(con):
     assert auth.authenticate(con, "lan", PASSWORD) is not None
 
 
-def test_login_throttle_locks_a_name_after_repeated_failures():
-    t = auth.LoginThrottle(limit=3, window=60)
-    for i in range(3):
-        assert not t.locked("lan", 100 + i)
-        t.failed("lan", 100 + i)
-    assert t.locked("lan", 103) and not t.locked("hoa", 103)
-    assert not t.locked("lan", 200)  # the window passed
+def test_login_throttle_slows_a_guessing_client_and_never_locks_out_the_real_user():
+    """Before: five failures from anywhere locked the account for 5 minutes, the real admin too."""
+    t = auth.LoginThrottle(free=3, base=2.0, cap=300.0, forget=3600.0)
+    now = 1000.0
+    waits = []
+    for _ in range(8):                                   # a guesser at 10.0.0.9, always waiting its turn
+        assert t.wait("10.0.0.9", now) == 0
+        waits.append(t.failed("10.0.0.9", now))
+        now += waits[-1]
+    assert waits == [0, 0, 2, 4, 8, 16, 32, 64]          # the delay grows with each failure
+    assert t.wait("10.0.0.9", now - 1) > 0               # trying early is refused
+    assert t.wait("192.168.1.5", now) == 0               # the real admin at their own desk is not slowed
+    t.failed("10.0.0.9", now)
+    assert t.wait("10.0.0.9", now + 10_000) == 0         # an hour of silence forgets the client
+    for _ in range(40):
+        t.failed("x", now)
+    assert t.wait("x", now) == 300                       # capped
+    t.succeeded("x")
+    assert t.wait("x", now) == 0
 
 
 # ---- rights -------------------------------------------------------------------------------
@@ -186,6 +198,7 @@ def run_cli(argv, stdin="", capsys=None):
 def dbfile(tmp_path, monkeypatch):
     path = tmp_path / "users.duckdb"
     monkeypatch.delenv("CHITIEU_USER", raising=False)
+    monkeypatch.setenv("CHITIEU_PASSWORD", PASSWORD)      # the acting admin's password (scripts)
     yield path
     close_db(path)
 
@@ -219,11 +232,12 @@ def test_cli_first_admin_then_admin_only(dbfile, capsys):
                        ("user.localities", "admin"), ("user.disable", "admin")]
 
 
-def test_cli_passwd_and_bad_input(dbfile, capsys):
+def test_cli_passwd_and_bad_input(dbfile, capsys, monkeypatch):
     db = ["--db", str(dbfile)]
     assert run_cli(["users", "add", "admin", "--role", "admin", "--password-stdin", *db], PASSWORD + "\n") == 0
     as_admin = ["--user", "admin", *db]
     assert run_cli(["users", "passwd", "admin", "--password-stdin", *as_admin], "New-password-9\n") == 0
+    monkeypatch.setenv("CHITIEU_PASSWORD", "New-password-9")
     con = open_db(dbfile)
     assert auth.authenticate(con, "admin", "New-password-9") and not auth.authenticate(con, "admin", PASSWORD)
     capsys.readouterr()
@@ -248,8 +262,9 @@ def test_cli_disabled_or_unknown_user_cannot_act(dbfile, capsys):
     assert "No active user" in capsys.readouterr().err
 
 
-def test_cli_write_rule_for_build_and_import(con):
+def test_cli_write_rule_for_build_and_import(con, monkeypatch):
     """What build / import-actuals call: operator mode without users, then --user with rights."""
+    monkeypatch.setenv("CHITIEU_PASSWORD", PASSWORD)
     loc = [("gso_pre2025", "21025")]
     assert auth.cli_check_write(con, None, loc).startswith("cli:")
     add(con, "xem", "viewer")
@@ -265,15 +280,44 @@ def test_cli_write_rule_for_build_and_import(con):
     assert e.value.code == "forbidden"
 
 
+def test_cli_write_commands_check_the_password_and_record_the_os_account(dbfile, capsys, monkeypatch):
+    """Before: `--user admin` was trusted with no password and the audit said only "admin"."""
+    db = ["--db", str(dbfile)]
+    assert run_cli(["users", "add", "admin", "--role", "admin", "--password-stdin", *db], PASSWORD + "\n") == 0
+    monkeypatch.setenv("CHITIEU_PASSWORD", "not-the-password")
+    assert run_cli(["users", "add", "xem", "--role", "viewer", "--password-stdin", "--user", "admin", *db],
+                   PASSWORD + "\n") == 2
+    err = capsys.readouterr().err
+    assert "Sai mật khẩu" in err and "Wrong password" in err and "Traceback" not in err
+    monkeypatch.delenv("CHITIEU_PASSWORD")                # a script with no password and no terminal
+    assert run_cli(["users", "disable", "admin", "--user", "admin", *db]) == 2
+    err = capsys.readouterr().err
+    assert "CHITIEU_PASSWORD" in err and "no terminal" in err
+    monkeypatch.setenv("CHITIEU_PASSWORD", PASSWORD)
+    assert run_cli(["users", "add", "xem", "--role", "viewer", "--password-stdin", "--user", "admin", *db],
+                   PASSWORD + "\n") == 0
+    con = open_db(dbfile)
+    rows = query_df(con, "SELECT actor, action, entity_key, via FROM audit_log ORDER BY audit_id")
+    os_via = "cli:" + auth.os_user()
+    assert list(rows["via"]) == [os_via] * len(rows)      # every CLI write names the operating-system account
+    assert list(rows["action"]) == ["user.add", "login.failed", "user.add"]
+    assert rows["entity_key"][1] == "admin" and list(rows["actor"])[1:] == ["admin", "admin"]
+    assert set(query_df(con, "SELECT username FROM users")["username"]) == {"admin", "xem"}
+
+
 # ---- passwords never in clear -------------------------------------------------------------
 
-def test_passwords_never_stored_or_logged_in_clear(dbfile, capsys, caplog):
+def test_passwords_never_stored_or_logged_in_clear(dbfile, capsys, caplog, monkeypatch):
     caplog.set_level(logging.DEBUG)
     db = ["--db", str(dbfile)]
     secret, secret2 = "Rất-bí-mật-Zq81", "Khác-hẳn-Wp27"
     run_cli(["users", "add", "admin", "--role", "admin", "--password-stdin", *db], secret + "\n")
-    run_cli(["users", "passwd", "admin", "--password-stdin", "--user", "admin", *db], secret2 + "\n")
+    monkeypatch.setenv("CHITIEU_PASSWORD", secret)
+    assert run_cli(["users", "passwd", "admin", "--password-stdin", "--user", "admin", *db], secret2 + "\n") == 0
+    monkeypatch.setenv("CHITIEU_PASSWORD", secret2)
     run_cli(["users", "passwd", "admin", "--password-stdin", "--user", "admin", *db], "short\n")
+    monkeypatch.setenv("CHITIEU_PASSWORD", "short")       # a wrong password typed for the CLI: audited, not stored
+    assert run_cli(["users", "disable", "admin", "--user", "admin", *db]) == 2
     out = capsys.readouterr()
     con = open_db(dbfile)
     dump = query_df(con, "SELECT * FROM users").to_csv() + query_df(con, "SELECT * FROM audit_log").to_csv()

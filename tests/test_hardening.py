@@ -338,7 +338,8 @@ def test_injection_through_read_queries():
 
 
 WRITERS = {"load_units", "sync_catalogue", "save_plan", "delete_plan", "store_preview", "undo_upload", "add_user",
-           "set_password", "set_disabled", "set_role", "set_localities", "restore_plan", "event", "add_first_admin"}
+           "set_password", "set_disabled", "set_role", "set_localities", "restore_plan", "event", "add_first_admin",
+           "meta_secret"}
 
 
 def fake_args(fn, s: str):
@@ -394,7 +395,8 @@ def test_injection_through_actuals_upload_cells_and_file_name():
     assert after["plans"] == before["plans"] and after["targets"] == before["targets"]
 
 
-def test_injection_through_the_command_line(tmp_path, capsys):
+def test_injection_through_the_command_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("CHITIEU_PASSWORD", PASSWORD)  # the acting user's password (chitieu.auth.cli_user)
     db = tmp_path / "cli.duckdb"
     con = open_db(db)
     seed(con, ["98700"])
@@ -423,7 +425,8 @@ def test_injection_through_the_command_line(tmp_path, capsys):
 # ---- write paths closed to viewers: command line ------------------------------------------
 
 @pytest.fixture
-def shared_db(tmp_path):
+def shared_db(tmp_path, monkeypatch):
+    monkeypatch.setenv("CHITIEU_PASSWORD", PASSWORD)  # every user below has it; the CLI checks it
     db = tmp_path / "rights.duckdb"
     con = open_db(db)
     seed(con, ["99000", "99001"])
@@ -585,7 +588,8 @@ def test_fresh_install_reads_without_login_and_says_how_to_create_the_admin(tmp_
     monkeypatch.setenv("CHITIEU_DB", str(db))
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
     assert not at.exception
-    assert any("users add admin --role admin" in i.value for i in at.info)
+    assert any("Tạo quản trị viên đầu tiên" in i.value for i in at.info)   # the set-up form in the sidebar
+    assert not any("python -m loaders" in i.value for i in at.info)
     close_db(db)
 
 

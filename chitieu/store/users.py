@@ -164,3 +164,33 @@ def find_localities(con, text: str) -> list[tuple[str, str, str]]:
             UNION SELECT scheme, code, name FROM admin_units WHERE code = ? OR name = ?""",
                            [text, text, text, text]).fetchall()
     return sorted({tuple(r) for r in rows})
+
+
+def add_first_admin(con, username: str, password_hash: str, display_name: str | None = None,
+                    actor: str | None = None) -> bool:
+    """Create the first administrator only while the database has no user at all (one check and
+    the insert in one transaction, so two set-up screens submitted at once make one admin).
+    Returns False (nothing written) when a user exists already."""
+    with transaction(con) as cur:
+        if cur.execute("SELECT count(*) FROM users").fetchone()[0]:
+            return False
+        cur.execute("INSERT INTO users (username, display_name, role, password_hash) VALUES (?, ?, 'admin', ?)",
+                    [username, display_name, password_hash])
+        record(cur, actor or username, "setup.admin", "user", username, None,
+               {"role": "admin", "display_name": display_name})
+    return True
+
+
+def meta_secret(con, key: str, make) -> str:
+    """A per-database secret kept in meta (e.g. the key that signs login cookies), created once."""
+    cur = con.cursor()
+    row = cur.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    if row:
+        return row[0]
+    with transaction(con) as tx:
+        row = tx.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        if row:
+            return row[0]
+        value = make()
+        tx.execute("INSERT INTO meta VALUES (?, ?)", [key, value])
+        return value

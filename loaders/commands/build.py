@@ -1,4 +1,8 @@
-"""`python -m loaders build [--db PATH]`: build or refresh the database from data/."""
+"""`python -m loaders build [--db PATH] [--user NAME]`: build or refresh the database from data/.
+
+Once accounts exist only an administrator rebuilds: --user NAME or $CHITIEU_USER, with the
+password from $CHITIEU_PASSWORD or typed on a terminal (see chitieu.auth).
+"""
 from __future__ import annotations
 
 from chitieu.settings import db_path
@@ -18,5 +22,6 @@ def run(args) -> int:
 
 def register(sub) -> None:
     p = sub.add_parser("build", help="tạo/cập nhật cơ sở dữ liệu từ data/ / build or refresh the database from data/")
-    p.add_argument("--user", help="người thực hiện (ghi vào nhật ký) / who runs it (audit log)")
+    from loaders.commands.users import add_user_option
+    add_user_option(p)  # --user, default $CHITIEU_USER (it used to ignore the variable it asked for)
     p.set_defaults(func=run)
