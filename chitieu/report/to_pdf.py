@@ -83,18 +83,21 @@ def _header(pdf: FPDF, report: Report, lang: str) -> None:
 
 
 def _body(pdf: FPDF, report: Report, lang: str) -> None:
-    for kind, text in paragraphs(report, lang):
-        if kind == "h":
-            pdf.set_font(SERIF, "B", SIZE["body"])
-            pdf.multi_cell(0, 6.5, clean(text), new_x="LMARGIN", new_y="NEXT")
-        elif kind == "i":
-            pdf.set_font(SERIF, "I", SIZE["small"])
-            pdf.multi_cell(0, 5.5, clean(text), align="J", new_x="LMARGIN", new_y="NEXT")
-        else:
-            pdf.set_font(SERIF, "", SIZE["body"])
-            pdf.set_x(pdf.l_margin)
-            pdf.multi_cell(0, 6.5, "      " + clean(text), align="J", new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(1)
+    """Headings flush left; paragraphs justified with a 10 mm first-line indent (not padded with
+    spaces, which justification would stretch unevenly)."""
+    with pdf.text_columns(text_align="J", ncols=1, l_margin=pdf.l_margin, r_margin=pdf.r_margin) as cols:
+        for kind, text in paragraphs(report, lang):
+            if kind == "h":
+                pdf.set_font(SERIF, "B", SIZE["body"])
+                style = dict(text_align="L", first_line_indent=0, line_height=1.25, top_margin=1.5)
+            elif kind == "i":
+                pdf.set_font(SERIF, "I", SIZE["small"])
+                style = dict(first_line_indent=10, line_height=1.2, top_margin=1.5)
+            else:
+                pdf.set_font(SERIF, "", SIZE["body"])
+                style = dict(first_line_indent=10, line_height=1.3, top_margin=1)
+            with cols.paragraph(**style) as par:
+                par.write(clean(text))
 
 
 def _signature(pdf: FPDF, report: Report, lang: str) -> None:
