@@ -46,10 +46,11 @@ _SLOTS = threading.BoundedSemaphore(MAX_CONCURRENT)
 class Limits:
     memory_mb: int
     cpu_seconds: int
+    wall: int | None = None      # default: cpu_seconds + WALL_MARGIN
 
     @property
     def wall_seconds(self) -> int:
-        return self.cpu_seconds + WALL_MARGIN
+        return self.wall if self.wall is not None else self.cpu_seconds + WALL_MARGIN
 
 
 def limits() -> Limits:

@@ -14,6 +14,9 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
+if __name__ == "__main__":      # run as a script: the repository root on the path
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 from chitieu.catalogue import default_catalogue
 from chitieu.model import ExtractedPlan, Locality, PlanTarget
 from chitieu.store.plans import save_plan, sync_catalogue
@@ -161,13 +164,150 @@ def encrypted_workbook() -> bytes:
     return bytes(header) + b"\xff" * 512 + bytes(directory) + b"\0" * 1024
 
 
+# ---- hostile files (issue 10): each built from a real template or plan by code ----------------
+
+def _rewrite_zip(data: bytes, edit: dict[str, "callable"], extra: dict[str, bytes] | None = None) -> bytes:
+    """A copy of a ZIP package with some parts rewritten (edit[name](bytes) -> bytes) or added."""
+    import zipfile
+    zin = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zo:
+        for info in zin.infolist():
+            body = zin.read(info.filename)
+            if info.filename in edit:
+                body = edit[info.filename](body)
+            zo.writestr(info.filename, body)
+        for name, body in (extra or {}).items():
+            zo.writestr(name, body)
+    return out.getvalue()
+
+
+def sheet_part(data: bytes, sheet: str = "Số liệu") -> str:
+    from loaders.actuals.excel_read import _sheet_parts
+    import zipfile
+    return _sheet_parts(zipfile.ZipFile(io.BytesIO(data)))[sheet]
+
+
+def with_far_cell(data: bytes, ref: str = "XFD1048576") -> bytes:
+    """The template with one extra cell far away (the issue's 12 KB workbook): a row holding
+    `<c r="XFD1048576" t="n"><v>1</v></c>` before </sheetData>."""
+    import re
+    row = re.search(r"\d+", ref).group()
+    cell = f'<row r="{row}"><c r="{ref}" t="n"><v>1</v></c></row></sheetData>'.encode()
+    return _rewrite_zip(data, {sheet_part(data): lambda b: b.replace(b"</sheetData>", cell)})
+
+
+def header_column(data: bytes, title: str = "Số thực hiện") -> str:
+    wb = load_workbook(io.BytesIO(data))
+    from openpyxl.utils import get_column_letter
+    return next(get_column_letter(c.column) for c in wb["Số liệu"][4] if c.value == title)
+
+
+def with_cell_xml(data: bytes, ref: str, cell_xml: str) -> bytes:
+    """Replace the cell `ref` of the data sheet by raw XML (a formula with a cached value, an error)."""
+    import re
+
+    def edit(b: bytes) -> bytes:
+        new, n = re.subn(rb'<c r="' + ref.encode() + rb'"[^>]*?(?:/>|>.*?</c>)', cell_xml.encode(), b, count=1)
+        assert n == 1, f"cell {ref} not found"
+        return new
+    return _rewrite_zip(data, {sheet_part(data): edit})
+
+
+def xlsx_bomb(data: bytes, megabytes: int = 380) -> bytes:
+    """A real template whose data sheet carries `megabytes` of whitespace between two rows
+    (legal XML): ~0.4 MB on disk, `megabytes` once decompressed."""
+    import zipfile
+    zin = zipfile.ZipFile(io.BytesIO(data))
+    part = sheet_part(data)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zo:
+        for info in zin.infolist():
+            body = zin.read(info.filename)
+            if info.filename != part:
+                zo.writestr(info.filename, body)
+                continue
+            head, _, tail = body.partition(b"</sheetData>")
+            with zo.open(part, "w", force_zip64=False) as f:
+                f.write(head)
+                block = b" " * (1 << 20)
+                for _ in range(megabytes):
+                    f.write(block)
+                f.write(b"</sheetData>" + tail)
+    return out.getvalue()
+
+
+def docx_bytes(paragraphs: list[str]) -> bytes:
+    import docx
+    d = docx.Document()
+    for p in paragraphs:
+        d.add_paragraph(p)
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def docx_bomb(megabytes: int = 380) -> bytes:
+    """A Word plan whose document.xml repeats one paragraph of plan text to `megabytes` MB
+    (the issue's 1.3 MB .docx holding 380 MB of XML: python-docx would build it all)."""
+    import zipfile
+    base = docx_bytes(["Kế hoạch phát triển kinh tế - xã hội năm 2025", "PLACEHOLDER"])
+    zin = zipfile.ZipFile(io.BytesIO(base))
+    para = ("<w:p><w:r><w:t>Tốc độ tăng trưởng kinh tế đạt 7,5%; thu ngân sách 120 tỷ đồng.</w:t></w:r></w:p>"
+            * 200).encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zo:
+        for info in zin.infolist():
+            body = zin.read(info.filename)
+            if info.filename != "word/document.xml":
+                zo.writestr(info.filename, body)
+                continue
+            i = body.index(b"PLACEHOLDER")
+            start, end = body.rindex(b"<w:p>", 0, i) if b"<w:p>" in body[:i] else body.rindex(b"<w:p ", 0, i), \
+                body.index(b"</w:p>", i) + len(b"</w:p>")
+            with zo.open(info.filename, "w") as f:
+                f.write(body[:start])
+                for _ in range(megabytes * (1 << 20) // len(para)):
+                    f.write(para)
+                f.write(body[end:])
+    return out.getvalue()
+
+
+def random_vietnamese_text(megabytes: float = 10, seed: int = 10) -> bytes:
+    """Random lines of Vietnamese plan words and figures ("… đạt 37,2% … 815 tỷ đồng"), UTF-8."""
+    import random
+    import re
+    words = re.findall(r"\S+", "\n".join(p.read_text(encoding="utf-8")
+                                        for p in sorted((Path(__file__).parent.parent / "data" / "plans")
+                                                        .glob("*.txt"))))
+    rng = random.Random(seed)
+    units = ["%", "tỷ đồng", "ha", "hộ", "lao động", "tấn"]
+    lines, size, limit = [], 0, int(megabytes * 1024 * 1024)
+    while size < limit:
+        line = " ".join(rng.choice(words) for _ in range(rng.randint(4, 20)))
+        if rng.random() < 0.5:
+            line += f" đạt {rng.randint(1, 999)},{rng.randint(0, 9)} {rng.choice(units)}."
+        lines.append(line)
+        size += len(line.encode()) + 1
+    return "\n".join(lines).encode()[:limit].decode("utf-8", "ignore").encode()
+
+
 def main(out: str) -> None:
     d = Path(out)
     d.mkdir(parents=True, exist_ok=True)
     for name, fn in [("empty.xlsx", empty_workbook), ("not_excel.xlsx", not_excel), ("docx_as.xlsx", docx_like),
                      ("corrupt.xlsx", corrupt_workbook), ("encrypted.xlsx", encrypted_workbook),
-                     ("percent_cell.xlsx", wide_with_percent_cell)]:
+                     ("percent_cell.xlsx", wide_with_percent_cell), ("docx_bomb.docx", docx_bomb),
+                     ("random.txt", random_vietnamese_text)]:
         (d / name).write_bytes(fn())
+    from chitieu.store import memory_db
+    from loaders.actuals.excel_template import template_bytes
+    con = memory_db()
+    seed_db(con)
+    template = template_bytes(con, ["gso_pre2025:522"], 2022)
+    for name, data in [("xfd.xlsx", with_far_cell(template)), ("zz200000.xlsx", with_far_cell(template, "ZZ200000")),
+                       ("xlsx_bomb.xlsx", xlsx_bomb(template))]:
+        (d / name).write_bytes(data)
     print(f"fixtures written to {d}")
 
 

@@ -150,7 +150,7 @@ def col_letter(i: int) -> str:
     return s
 
 
-_SPLIT = re.compile(r"\s*[/;]\s*|\s+va\s+")
+_SPLIT = re.compile(r"\s*[/;|]\s*|\s+(?:và|va|and)\s+", re.I)
 
 
 def header_fields(cells: list, spans: dict[int, int] | None = None) -> dict[int, str]:
@@ -166,7 +166,7 @@ def header_fields(cells: list, spans: dict[int, int] | None = None) -> dict[int,
         if f:
             out.setdefault(c, f)
             continue
-        parts = [_FIELD_OF.get(x) for x in _SPLIT.split(h) if x]
+        parts = [_FIELD_OF.get(fold(x)) for x in _SPLIT.split(_text(cell)) if x.strip()]
         if len(parts) < 2 or None in parts:
             continue
         distinct = list(dict.fromkeys(parts))
@@ -274,14 +274,15 @@ def _percent_styles(zf: zipfile.ZipFile) -> re.Pattern | None:
 
 
 def _too_big(shown: str, sheet: str, rows: int, cols: int) -> UserError:
-    ref = f"{col_letter(cols - 1)}{rows}"
+    def vn(n: int) -> str:
+        return f"{n:,}".replace(",", ".")
     return _err("sheet-too-large",
-                f"Trang {sheet} của tệp {shown} có ô dữ liệu ở tận {ref} ({rows:,} dòng × {cols:,} cột, vượt giới hạn "
-                f"{MAX_CELLS:,} ô). Hãy xoá các ô thừa ở xa vùng số liệu (Ctrl+End cho biết ô cuối) rồi tải lên lại."
-                .replace(",", "."),
-                f"Sheet {sheet} of {shown} has a cell as far as {ref} ({rows:,} rows x {cols:,} columns, over the "
-                f"{MAX_CELLS:,}-cell limit). Delete the stray cells far from the figures (Ctrl+End shows the last "
-                "cell) and upload again.")
+                f"Trang {sheet} của tệp {shown} có ô dữ liệu ở xa tới dòng {vn(rows)}, cột "
+                f"{vn(cols)} (ít nhất): vùng {vn(rows)} dòng × {vn(cols)} cột vượt giới hạn {vn(MAX_CELLS)} ô. Hãy xoá các ô thừa ở xa vùng số "
+                "liệu (Ctrl+End cho biết ô cuối) rồi tải lên lại.",
+                f"Sheet {sheet} of {shown} has cells as far as row {rows:,}, column {cols:,} (at least): an "
+                f"area of {rows:,} rows x {cols:,} columns, over the {MAX_CELLS:,}-cell limit. Delete the stray cells far "
+                "from the figures (Ctrl+End shows the last cell) and upload again.")
 
 
 def scan_sheet(zf: zipfile.ZipFile, part: str, shown: str, sheet: str, percent_re: re.Pattern | None = None,
