@@ -461,7 +461,7 @@ def _clause_targets(doc: Doc, start: int, end: int, subject: Match | None, sibli
     return targets, last_subject
 
 
-_CHANGE_BEFORE = re.compile(r"\b(?:tang|giam)\s+(?:them\s+)?$")
+_CHANGE_BEFORE = re.compile(r"(?:\b(?:tang|giam)\s+(?:them\s+|gap\s+)?|\bgap\s+)$")
 _VERSUS_YEAR = re.compile(r"\s*so voi (?:nam|giai doan|cuoi nam)\s+(\d{4})")
 
 

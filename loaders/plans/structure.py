@@ -143,10 +143,13 @@ def build_tree(paras: list[Para], folded: str) -> list[Para]:
     rank, the next intro, or the first plain paragraph after its list."""
     root = Para(0, 0, "root", 0, 0)
     stack = [root]
+    open_intros = 0
     for p in paras:
         p.marked = _is_marked(p, folded)
-        intro = next((n for n in reversed(stack) if n.__dict__.get("_base") is not None), None)
+        intro = next((n for n in reversed(stack) if n.__dict__.get("_base") is not None), None) \
+            if open_intros else None
         if p.kind == "text" and p.marked:
+            open_intros += 1
             while stack[-1] is not root and stack[-1].kind != "heading":
                 stack.pop()
             p.__dict__["_base"] = stack[-1].level

@@ -105,6 +105,7 @@ def find_tables(text: str, folded: str, year: int | None) -> list[TableLayout]:
 _HEADER_CELL = re.compile(r"^(?:stt|tt|so tt|chi tieu[a-z ]*|noi dung[a-z ]*|don vi[a-z ]*|dvt|th\b.*|kh\b.*|uoc\b.*"
                           r"|ke hoach.*|thuc hien.*|so sanh.*|ghi chu|nam \d{4}|\d{4}|muc tieu.*|nghi quyet.*)$")
 _VALUE_CELL = re.compile(r"^\s*(?:[<>≤≥]=?\s*)?\(?\s*\d[\d.,]*(?:\s*[-–]\s*\d[\d.,]*)?\s*\)?\s*%?\s*$")
+_HEADER_LINE = re.compile(r"(?m)^[ \t]*(?:kh|ke hoach|chi tieu|nghi quyet|nq)\b[^\n]{0,30}$")
 _UNIT_PAREN = re.compile(r"^\s*\(([^()\d]{1,25})\)\s*\.?\s*$")
 
 
@@ -145,6 +146,8 @@ def find_cell_tables(text: str, folded: str) -> list[CellTable]:
     (Stt / Chỉ tiêu / TH năm 2021 / KH 2022 / Ước TH 2022 / Ghi chú) names the columns; then each
     row is its name cell followed by its value cells in column order (blank cells may be missing
     at the end of a row). Only the plan column's value is kept."""
+    if not _HEADER_LINE.search(folded):
+        return []  # no line is a plan column's header: no such table (cheap check first)
     cells = _blocks(text)
     out = []
     i = 0

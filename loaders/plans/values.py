@@ -31,7 +31,7 @@ _UNITS = {
     "phong hoc": "phòng học", "can": "căn", "nha": "nhà", "kwh": "kWh", "mw": "MW", "cay": "cây",
     "luot lao dong": "lượt lao động", "bong": "bóng", "doan": "đoạn", "hop tac xa": "hợp tác xã",
     "tyd": "tỷ đồng", "ty d": "tỷ đồng", "trd": "triệu đồng", "tr.d": "triệu đồng", "tr d": "triệu đồng",
-    "khach": "khách", "xe": "xe", "duong": "đường", "ap": "ấp", "ban": "bản",
+    "khach": "khách", "xe": "xe", "duong": "đường", "chiec": "chiếc", "tram": "trạm", "lan": "lần", "ap": "ấp", "ban": "bản",
     "khu pho": "khu phố", "to dan pho": "tổ dân phố", "hoc vien": "học viên", "tre": "trẻ",
     "benh nhan": "bệnh nhân", "gia dinh": "gia đình", "nguoi lao dong": "người lao động",
     "chuyen de": None, "nhiem vu": None, "tieu chuan": None,
