@@ -1,4 +1,9 @@
-"""The indicator catalogue (data/indicators.csv): codes, names, units, direction, kind, aliases."""
+"""The indicator catalogue (data/indicators.csv): codes, names, units, direction, kind, aliases.
+
+Beside it, two small tables the matcher (chitieu.matching) reads: data/synonyms.csv (words
+that mean the same in plans: "dùng" / "sử dụng", "bắp" / "ngô", "tỉ" / "tỷ") and
+data/abbreviations.csv (NTM, BHYT, ANTT, KT-XH, HTX, GRDP…).
+"""
 from __future__ import annotations
 
 import csv
@@ -11,7 +16,11 @@ from chitieu.textnorm import nfc
 
 CATALOGUE_PATH = DATA_DIR / "indicators.csv"
 COLUMNS = ["code", "name_vi", "name_en", "unit", "direction", "category", "kind", "measured",
-           "tolerance", "aliases"]
+           "tolerance", "aliases", "synonyms", "official"]
+SYNONYMS_PATH = DATA_DIR / "synonyms.csv"
+ABBREVIATIONS_PATH = DATA_DIR / "abbreviations.csv"
+KINDS = {"flow", "level"}
+MEASURED = {"periodic", "annual"}
 DIRECTIONS = {"higher_is_better", "lower_is_better", "target_band"}
 CATEGORIES = {
     "economy": ("Kinh tế", "Economy"),
@@ -33,11 +42,13 @@ class Indicator:
     kind: str = "level"       # flow (accumulates through the year) or level
     measured: str = "periodic"  # periodic, or annual (no verdict before the full year)
     tolerance: str = ""       # target_band: "1" = ±1 in the unit, "5%" = ±5 % of the target
-    aliases: tuple[str, ...] = field(default_factory=tuple)
+    aliases: tuple[str, ...] = field(default_factory=tuple)   # how plans word it
+    synonyms: tuple[str, ...] = field(default_factory=tuple)  # other names (official, short, header)
+    official: str = ""        # membership of an official indicator system ("QĐ 05/2023 (tỉnh, huyện)")
 
     @property
     def names(self) -> tuple[str, ...]:
-        return (self.name_vi, *self.aliases)
+        return (self.name_vi, *self.aliases, *self.synonyms)
 
 
 def load_catalogue(path: str | Path = CATALOGUE_PATH) -> dict[str, Indicator]:
@@ -51,7 +62,26 @@ def load_catalogue(path: str | Path = CATALOGUE_PATH) -> dict[str, Indicator]:
             direction=r.get("direction") or "higher_is_better", category=r.get("category", ""),
             kind=r.get("kind") or "level", measured=r.get("measured") or "periodic",
             tolerance=r.get("tolerance", ""),
-            aliases=tuple(a.strip() for a in r.get("aliases", "").split("|") if a.strip()))
+            aliases=_split(r.get("aliases", "")), synonyms=_split(r.get("synonyms", "")),
+            official=r.get("official", ""))
+    return out
+
+
+def _split(cell: str) -> tuple[str, ...]:
+    return tuple(a.strip() for a in cell.split("|") if a.strip())
+
+
+def load_rewrites(synonyms: str | Path = SYNONYMS_PATH,
+                  abbreviations: str | Path = ABBREVIATIONS_PATH) -> list[tuple[str, str]]:
+    """(variant, canonical) pairs from the synonym and abbreviation tables (missing file: none)."""
+    out: list[tuple[str, str]] = []
+    for path, a, b in ((synonyms, "variant", "canonical"), (abbreviations, "abbreviation", "expansion")):
+        try:
+            with open(path, newline="", encoding="utf-8-sig") as fh:
+                out += [(nfc(r[a]).strip(), nfc(r[b]).strip()) for r in csv.DictReader(fh)
+                        if (r.get(a) or "").strip() and (r.get(b) or "").strip()]
+        except FileNotFoundError:
+            continue
     return out
 
 

@@ -1,16 +1,35 @@
-"""Match indicator names and aliases of the catalogue inside a clause.
+"""The one indicator matcher: catalogue names and aliases inside a clause, and column headers.
+
+Used by plan reading (loaders.plans.extract: `CatalogueMatcher.find`) and by the upload's
+header and indicator-name matching (`CatalogueMatcher.match_header`, via chitieu.actuals).
 
 Matching runs on the OCR-repaired fold (same length as the original text), token by token:
+- words are first put in canonical form with the tables data/synonyms.csv ("dùng" /
+  "sử dụng", "bắp" / "ngô", "tỉ" / "tỷ") and data/abbreviations.csv (NTM, BHYT, KT-XH…);
+  "05 tuổi" is "5 tuổi". The same rewriting is applied to the aliases, and every canonical
+  word keeps the character span of the words it came from;
 - an alias matches contiguously, or with short gaps ("Tỷ lệ [tổ, bản] văn hóa"); words in
-  a gap are kept, because they often name the scope;
+  a gap are kept, because they often name the scope; failing that its words may stand in
+  another order inside a short window ("thu gom, xử lý chất thải rắn" for "chất thải rắn …
+  được thu gom, xử lý");
+- words weigh by how well they tell concepts apart (IDF over the catalogue's codes): "tỷ lệ"
+  weighs little, "nghèo" much; candidates are found through an inverted index on each
+  alias's rarest word, so no clause is compared with the whole catalogue;
+- a list item that leaves out its head noun ("Ngô 2.000 tấn" under "Sản lượng …") matches
+  an alias without its head words ("Sản lượng", "Tỷ lệ", "Số"…), only when nothing matches
+  in full, with a lower score;
 - in OCR-damaged documents tokens match approximately (rapidfuzz ratio), a split token
   may be joined with its neighbour ("thd ng" ~ "thang"), and one alias word in six may be
   missing.
-An alias shared by several indicators is resolved by the unit of the value (a % after
-"Giá trị sản xuất … đạt" is the growth indicator, "tỷ đồng" the amount).
+Every match has a `score` (0..1) and `reasons` (why it may be wrong: "order", "ocr",
+"partial", "missing-words"; "gap", "synonym" are informative only); `fuzzy` is True when a
+doubtful reason is present, so the pipeline can flag the row.
+An alias is owned by one code; the unit of the value tells a level from its growth rate
+(extract uses `growth_of` / `level_of`).
 """
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -19,16 +38,23 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.fuzz import partial_ratio, ratio
 
-from chitieu.catalogue import Indicator
-from chitieu.textnorm import ocr_fold
+from chitieu.catalogue import Indicator, load_rewrites
+from chitieu.textnorm import fold, nfc, ocr_fold, ocr_fold_chars
 
 _TOKEN = re.compile(r"[a-z0-9]+")
+_COORD = re.compile(r"\s*(?:,|\bva\b|\bhoac\b)\s*")
 _DIGIT_LETTERS = str.maketrans({"0": "o", "1": "l", "3": "a", "4": "a", "5": "s", "6": "o", "8": "e"})
+# reasons that make a match doubtful (the others only describe it)
+DOUBTFUL = frozenset({"order", "ocr", "partial", "missing-words"})
+# head nouns a list item may leave out ("- Ngô: 2.000 tấn" under "Sản lượng cây có hạt")
+_HEADS = tuple(tuple(h.split()) for h in (
+    "ty le", "tong so", "so luong", "so", "tong", "san luong", "dien tich", "gia tri san xuat",
+    "muc", "toc do tang"))
 
 
 @dataclass
 class Match:
-    codes: tuple[str, ...]        # indicators sharing the alias
+    codes: tuple[str, ...]        # the indicator (more than one only for a headless list item)
     alias: str
     start: int                    # char span in the document
     end: int
@@ -36,61 +62,231 @@ class Match:
     total: int
     gaps: list[tuple[int, int]] = field(default_factory=list)  # char spans of gap words
     token_spans: list[tuple[int, int]] = field(default_factory=list)
+    score: float = 1.0            # 0..1: how sure the match is
+    reasons: tuple[str, ...] = ()  # order, ocr, partial, missing-words (doubtful); gap, synonym
+    weight: float = 0.0           # IDF weight of the alias words found (ranks candidates)
 
     @property
     def quality(self) -> float:
         return self.matched / self.total
+
+    @property
+    def fuzzy(self) -> bool:
+        return bool(DOUBTFUL.intersection(self.reasons))
 
 
 def tokens(folded: str, start: int, end: int) -> list[tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(folded, start, end)]
 
 
+class Rewriter:
+    """Canonical word forms: synonym and abbreviation tables applied longest-first."""
+
+    def __init__(self, pairs: list[tuple[str, str]]):
+        rules: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for variant, canonical in pairs:
+            v, c = tuple(ocr_fold(variant).split()), tuple(ocr_fold(canonical).split())
+            if v and c:
+                rules[v] = c
+        for c in list(rules.values()):
+            if len(c) > 1:
+                rules.setdefault(c, c)   # "su dung" stays itself instead of "su" + rewrite("dung")
+        self.by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = defaultdict(list)
+        for v, c in sorted(rules.items(), key=lambda kv: -len(kv[0])):
+            self.by_first[v[0]].append((v, c))
+
+    def apply(self, words: list[str]) -> tuple[list[str], list[int], list[int], bool]:
+        """Canonical words, for each the first and last index of the words it came from,
+        and whether anything was rewritten."""
+        out: list[str] = []
+        first: list[int] = []
+        last: list[int] = []
+        changed = False
+        by_first = self.by_first
+        i, n = 0, len(words)
+        while i < n:
+            w = words[i]
+            rules = by_first.get(w)
+            if rules is not None:
+                for v, c in rules:
+                    k = len(v)
+                    if k == 1 or tuple(words[i:i + k]) == v:
+                        out += c
+                        if c == v:      # kept as it is: each word keeps its own span
+                            first += range(i, i + k)
+                            last += range(i, i + k)
+                        else:
+                            first += [i] * len(c)
+                            last += [i + k - 1] * len(c)
+                            changed = True
+                        i += k
+                        break
+                else:
+                    out.append(w)
+                    first.append(i)
+                    last.append(i)
+                    i += 1
+                continue
+            if w[0] == "0" and len(w) > 1 and w.isdigit():   # "05 tuổi" is "5 tuổi"
+                w = w.lstrip("0") or "0"
+            out.append(w)
+            first.append(i)
+            last.append(i)
+            i += 1
+        return out, first, last, changed
+
+
+@dataclass
+class _Alias:
+    toks: tuple[str, ...]         # canonical words
+    raw: tuple[str, ...]          # folded words as written (OCR mode)
+    codes: tuple[str, ...]
+    text: str
+    weights: tuple[float, ...]
+    headless: bool = False
+
+    @property
+    def weight(self) -> float:
+        return sum(self.weights)
+
+
 class CatalogueMatcher:
-    def __init__(self, catalogue: dict[str, Indicator]):
+    def __init__(self, catalogue: dict[str, Indicator], rewrites: list[tuple[str, str]] | None = None):
         self.catalogue = catalogue
+        self.rewriter = Rewriter(load_rewrites() if rewrites is None else rewrites)
         by_alias: dict[tuple[str, ...], dict[str, None]] = defaultdict(dict)  # ordered: catalogue order
-        self.alias_text: dict[tuple[str, ...], str] = {}
+        raw_of: dict[tuple[str, ...], tuple[str, ...]] = {}
+        text_of: dict[tuple[str, ...], str] = {}
         for ind in catalogue.values():
             for name in ind.names:
-                toks = tuple(ocr_fold(name).split())
-                if toks:
-                    by_alias[toks][ind.code] = None
-                    self.alias_text.setdefault(toks, name)
-        self.aliases = {k: tuple(v) for k, v in by_alias.items()}
-        # Clean text matches exactly and in order, so an alias can only start at its first word.
-        self.index: dict[str, list[tuple[str, ...]]] = defaultdict(list)
-        for toks in self.aliases:
-            self.index[toks[0]].append(toks)
-        # base -> its growth rate; reduction -> the level it reduces ("Mức giảm tỷ lệ hộ nghèo")
-        self.growth_of = {base: g for g, base in self._derived_by_prefix("toc do tang ").items()}
-        self.level_of = self._derived_by_prefix("muc giam ")
-        self.alias_keys = list(self.aliases)
-        self.alias_strings = [" ".join(a) for a in self.alias_keys]
+                raw = tuple(ocr_fold(name).split())
+                if not raw:
+                    continue
+                toks = tuple(self.rewriter.apply(list(raw))[0])
+                by_alias[toks][ind.code] = None
+                raw_of.setdefault(toks, raw)
+                text_of.setdefault(toks, name)
+        # IDF over codes: a word found in the names of few concepts tells them apart
+        df: dict[str, int] = defaultdict(int)
+        for ind in catalogue.values():
+            for t in {t for toks, codes in by_alias.items() if ind.code in codes for t in toks}:
+                df[t] += 1
+        n = max(1, len(catalogue))
+        self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
+        self._idf_unknown = math.log(1 + n)
+        self.entries: list[_Alias] = [
+            _Alias(toks, raw_of[toks], tuple(codes), text_of[toks], tuple(self.idf[t] for t in toks))
+            for toks, codes in by_alias.items()]
+        # compatibility with callers of the former matcher
+        self.aliases = {e.raw: e.codes for e in self.entries}
+        self.alias_text = {e.raw: e.text for e in self.entries}
+        # clean text: an alias is a candidate when its rarest word is in the clause
+        self.anchor: dict[str, list[_Alias]] = defaultdict(list)
+        for e in self.entries:
+            self.anchor[max(e.toks, key=lambda t: (self.idf[t], t))].append(e)
+        # headless variants ("ngô" from "sản lượng ngô"): used only when nothing matches in full
+        self._distinctive = math.log(1 + n / 8)   # a word found in at most 8 concepts' names
+        headless: dict[tuple[str, ...], dict[str, None]] = defaultdict(dict)
+        head_text: dict[tuple[str, ...], str] = {}
+        full = set(by_alias)
+        for e in self.entries:
+            for h in _HEADS:
+                if e.toks[:len(h)] == h and len(e.toks) > len(h):
+                    rest = e.toks[len(h):]
+                    if rest in full or max(self.idf[t] for t in rest) < self._distinctive:
+                        continue
+                    for c in e.codes:
+                        headless[rest][c] = None
+                    head_text.setdefault(rest, e.text)
+                    break
+        self.headless_anchor: dict[str, list[_Alias]] = defaultdict(list)
+        for toks, codes in headless.items():
+            families = [_family(catalogue[c].unit) for c in codes]
+            if len(set(families)) < len(families):
+                continue      # "ngô": output (tấn) or area (ha)? the value's unit cannot tell
+            e = _Alias(toks, toks, tuple(codes), head_text[toks], tuple(self.idf[t] for t in toks), True)
+            self.headless_anchor[max(toks, key=lambda t: (self.idf[t], t))].append(e)
+        # base -> its growth rate; reduction -> the level it reduces ("Mức giảm tỷ lệ hộ nghèo");
+        # a count <-> its rate ("Số xã đạt chuẩn …" / "Tỷ lệ xã đạt chuẩn …")
+        self.growth_of = {base: g for g, base in self._derived_by_prefix(("toc do tang",)).items()}
+        self.level_of = self._derived_by_prefix(("muc giam",))
+        rate_base = self._derived_by_prefix(("ty le",), ("so", "tong so"))
+        self.rate_of = {base: r for r, base in rate_base.items()}
+        self.count_of = rate_base
+        self.alias_keys = [e.raw for e in self.entries]
+        self.alias_strings = [" ".join(e.raw) for e in self.entries]
+        self._by_raw = {e.raw: e for e in self.entries}
+        self.exact = self._exact_names()
         self._cache: dict[tuple, list] = {}
 
-    def _derived_by_prefix(self, prefix: str) -> dict[str, str]:
-        """derived indicator -> base, where the derived name is `prefix` + the base's name
-        ("Tốc độ tăng tổng mức bán lẻ…" -> "Tổng mức bán lẻ…")."""
-        by_name = {ocr_fold(i.name_vi): i.code for i in self.catalogue.values()}
-        out = {}
+    def _derived_by_prefix(self, prefix: tuple[str, ...], base_prefixes: tuple[str, ...] = ()) -> dict[str, str]:
+        """derived indicator -> base, where a name of the derived one is `prefix` + a name of the
+        base ("Tốc độ tăng tổng mức bán lẻ…" -> "Tổng mức bán lẻ…"; "Tốc độ tăng thu ngân sách" ->
+        the code one of whose aliases is "thu ngân sách"). With `base_prefixes` the base's name may
+        start with one of them ("Tỷ lệ xã đạt chuẩn …" -> "Số xã đạt chuẩn …"). Names compare in
+        canonical form; the base's own name_vi is preferred over an alias of another code."""
+        def canon(name: str) -> tuple[str, ...]:
+            return tuple(self.rewriter.apply(ocr_fold(name).split())[0])
+        by_name: dict[tuple[str, ...], str] = {}
+        for own_name in (True, False):
+            for i in self.catalogue.values():
+                for name in ((i.name_vi,) if own_name else i.names):
+                    t = canon(name)
+                    for bp in ("",) + base_prefixes:
+                        bt = tuple(bp.split())
+                        if bt and t[:len(bt)] == bt and len(t) > len(bt):
+                            by_name.setdefault(t[len(bt):], i.code)
+                        elif not bt:
+                            by_name.setdefault(t, i.code)
+        out: dict[str, str] = {}
+        pre = tuple(" ".join(prefix).split())
         for i in self.catalogue.values():
-            f = ocr_fold(i.name_vi)
-            if f.startswith(prefix) and f[len(prefix):] in by_name:
-                out[i.code] = by_name[f[len(prefix):]]
+            for name in (i.name_vi, *i.names):
+                t = canon(name)
+                if t[:len(pre)] == pre and len(t) > len(pre):
+                    base = by_name.get(t[len(pre):])
+                    if base and base != i.code and i.code not in out:
+                        out[i.code] = base
         return out
+
+    def for_unit(self, code: str, unit: str) -> str:
+        """The indicator a value in `unit` measures, given the one its words named: a money or
+        count concept with a % value is its growth rate when it has one ("…đạt 4.549 tỷ đồng,
+        tăng 3,32%"), a count with a % is its rate ("100% xã đạt chuẩn"), a rate with a count
+        is the count. Otherwise the code itself."""
+        ind = self.catalogue.get(code)
+        fam = _family(unit)
+        if ind is None or not fam or fam == _family(ind.unit):
+            return code
+        own = _family(ind.unit)
+        if fam == "pct":
+            if own == "money" and code in self.growth_of:
+                return self.growth_of[code]
+            if own == "count" and code in self.rate_of:
+                return self.rate_of[code]
+        if fam == "count" and own == "pct" and code in self.count_of:
+            return self.count_of[code]
+        return code
+
+    def weight(self, word: str) -> float:
+        """How well one (canonical, folded) word tells concepts apart."""
+        return self.idf.get(word, self._idf_unknown)
+
+    # ------------------------------------------------------------------ in a text
 
     def find(self, folded: str, start: int, end: int, ocr_mode: bool = False,
              within: tuple[int, int] | None = None) -> list[Match]:
         """All plausible alias matches in folded[start:end], best first (memoised per span).
 
+        `folded` is the OCR-repaired fold of the document (chitieu.textnorm.ocr_fold_chars).
         `within`: a larger span (the paragraph) used to pre-select aliases once in OCR mode."""
         key = (folded[start:end], start, end, ocr_mode)
         hit = self._cache.get(key)
         if hit is None:
             if len(self._cache) > 20000:
                 self._cache.clear()
-            hit = self._cache[key] = self._find(folded, start, end, ocr_mode, within)
+            hit = self._cache[key] = (self._find_ocr(folded, start, end, within) if ocr_mode
+                                      else self._find_clean(folded, start, end))
         return list(hit)
 
     def _ocr_candidates(self, folded: str, start: int, end: int) -> list[tuple[str, ...]]:
@@ -103,29 +299,185 @@ class CatalogueMatcher:
             hit = self._cache[key] = [self.alias_keys[i] for _, _, i in found]
         return hit
 
-    def _find(self, folded: str, start: int, end: int, ocr_mode: bool, within=None) -> list[Match]:
+    def _find_ocr(self, folded: str, start: int, end: int, within=None) -> list[Match]:
         toks = tokens(folded, start, end)
         if not toks:
             return []
         words = [t[0] for t in toks]
-        if ocr_mode:
-            candidates = self._ocr_candidates(folded, *(within or (start, end)))
-        else:
-            # clean text matches words exactly: every word of the alias must be present
-            present = set(words)
-            candidates = [a for w in present for a in self.index.get(w, ()) if present.issuperset(a)]
         out = []
-        for alias in candidates:
-            m = _align(alias, words, ocr_mode)
+        for raw in self._ocr_candidates(folded, *(within or (start, end))):
+            m = _align(raw, words, True)
             if m is None:
                 continue
+            e = self._by_raw[raw]
             first, last, matched, gap_idx, used = m
-            out.append(Match(self.aliases[alias], self.alias_text[alias], toks[first][1], toks[last][2],
-                             matched, len(alias),
+            exact = sum(1 for i in used if words[i] in raw)
+            reasons = []
+            if matched < len(raw):
+                reasons.append("missing-words")
+            if exact < len(used):
+                reasons.append("ocr")
+            if gap_idx:
+                reasons.append("gap")
+            q = matched / len(raw)
+            score = q * (0.85 if exact < len(used) else 1.0) * (1 - min(0.3, 0.03 * len(gap_idx)))
+            out.append(Match(e.codes, e.text, toks[first][1], toks[last][2], matched, len(raw),
                              gaps=[(toks[i][1], toks[i][2]) for i in gap_idx],
-                             token_spans=[(toks[i][1], toks[i][2]) for i in used]))
-        out.sort(key=lambda m: (-m.matched, -m.quality, len(m.gaps), m.start))
+                             token_spans=[(toks[i][1], toks[i][2]) for i in used],
+                             score=round(score, 3), reasons=tuple(reasons), weight=e.weight * q))
+        out.sort(key=lambda m: (-m.matched, -m.quality, -m.score, len(m.gaps), m.start))
         return out
+
+    def _find_clean(self, folded: str, start: int, end: int) -> list[Match]:
+        toks = tokens(folded, start, end)
+        if not toks:
+            return []
+        words, first, last, changed = self.rewriter.apply([t[0] for t in toks])
+        present = set(words)
+        out = self._matches(self.anchor, words, present, toks, first, last, changed)
+        if not out:
+            out = self._matches(self.headless_anchor, words, present, toks, first, last, changed)
+        elif len(out) > 1:
+            out += self._coordinated(folded, out)
+        out.sort(key=lambda m: (-round(_rank(m), 6), -m.score, len(m.gaps), m.start))
+        return out
+
+    def _matches(self, anchor, words, present, toks, first, last, changed) -> list[Match]:
+        out = []
+        for w in present:
+            for e in anchor.get(w, ()):
+                if not present.issuperset(e.toks):
+                    continue
+                reasons = []
+                m = _align(e.toks, words, False)
+                if m is None:
+                    m = _unordered(e.toks, words)
+                    if m is None:
+                        continue
+                    reasons.append("order")
+                f, l, matched, gap_idx, used = m
+                if e.headless:
+                    reasons.append("partial")
+                if gap_idx:
+                    reasons.append("gap")
+                if changed and any(words[i] != toks[first[i]][0] or first[i] != last[i] for i in used):
+                    reasons.append("synonym")
+                score = (0.8 if "order" in reasons else 1.0) * (0.7 if e.headless else 1.0) \
+                    * (1 - min(0.3, 0.03 * len(gap_idx)))
+                spans = _spans(used, toks, first, last)
+                out.append(Match(e.codes, e.text, toks[first[f]][1], toks[last[l]][2], matched, len(e.toks),
+                                 gaps=[s for s in _spans(gap_idx, toks, first, last) if s not in spans],
+                                 token_spans=spans, score=round(score, 3), reasons=tuple(reasons),
+                                 weight=e.weight * (0.5 if e.headless else 1.0)))
+        return out
+
+    def _coordinated(self, folded: str, found: list[Match]) -> list[Match]:
+        """Two names joined by "," / "và" that share their head noun and the rest of the
+        sentence: "Không để phát sinh hộ nghèo, hộ cận nghèo mới" names both indicators."""
+        out = []
+        full = [m for m in found if not m.reasons or m.reasons == ("synonym",)]
+        for a in full:
+            head = folded[a.start:a.end].split()
+            for b in full:
+                if b.start <= a.end or not set(a.codes).isdisjoint(b.codes) \
+                        or not _COORD.fullmatch(folded, a.end, b.start):
+                    continue
+                first = _TOKEN.match(folded, b.start)
+                fa = {_family(self.catalogue[c].unit) for c in a.codes + b.codes}
+                if first is None or first.group() not in head or len(fa) != 1:
+                    continue
+                if any(o is not a and o is not b and o.start < b.start and o.end > a.end for o in full):
+                    continue        # another name runs across the join: not two coordinated names
+                out.append(Match(a.codes + b.codes, f"{a.alias}, {b.alias}", a.start, b.end,
+                                 a.matched + b.matched, a.total + b.total, gaps=[],
+                                 token_spans=a.token_spans + b.token_spans, score=min(a.score, b.score),
+                                 reasons=("coordinated",), weight=a.weight + b.weight))
+        return out
+
+    # ------------------------------------------------------------------ a header or a name
+
+    def _exact_names(self) -> dict[str, str]:
+        idx: dict[str, str] = {}
+        for ind in self.catalogue.values():
+            for n in (*ind.names, ind.name_en):
+                if n:
+                    idx.setdefault(fold(n), ind.code)
+        for ind in self.catalogue.values():
+            idx[fold(ind.code)] = ind.code
+            idx[ind.code] = ind.code
+        return idx
+
+    def match_header(self, header: str, min_score: float = 0.72) -> Match | None:
+        """The indicator a column header or an indicator cell names, or None.
+
+        An exact name, alias or code first; otherwise the header's words are compared with each
+        alias's words, weighted (a weighted Dice coefficient over canonical words): the best
+        code must reach `min_score` and stand clear of the next one."""
+        h = nfc(header or "").strip()
+        if not h:
+            return None
+        h_core = re.sub(r"\s*\([^)]*\)\s*$", "", h)
+        for cand in (h, h_core):
+            code = self.exact.get(cand) or self.exact.get(fold(cand))
+            if code:
+                return Match((code,), cand, 0, len(h), 1, 1, token_spans=[(0, len(h))], score=1.0)
+        folded = ocr_fold_chars(h_core)
+        toks = tokens(folded, 0, len(folded))
+        if not toks:
+            return None
+        words = self.rewriter.apply([t[0] for t in toks])[0]
+        hset = set(words)
+        wh = sum(self.weight(t) for t in hset)
+        best: dict[str, tuple[float, _Alias]] = {}
+        seen: set[int] = set()
+        for w in hset:
+            for e in self._entries_with(w):
+                if id(e) in seen:
+                    continue
+                seen.add(id(e))
+                eset = set(e.toks)
+                common = sum(self.weight(t) for t in hset & eset)
+                dice = 2 * common / (wh + sum(self.weight(t) for t in eset))
+                for c in e.codes:
+                    if dice > best.get(c, (0.0, None))[0]:
+                        best[c] = (dice, e)
+        if not best:
+            return None
+        ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
+        code, (score, e) = ranked[0]
+        runner = ranked[1][1][0] if len(ranked) > 1 else 0.0
+        if score < min_score or score - runner < 0.05:
+            return None
+        return Match((code,), e.text, 0, len(h), len(hset & set(e.toks)), len(e.toks),
+                     token_spans=[(0, len(h))], score=round(score, 3), reasons=("partial",), weight=e.weight)
+
+    def _entries_with(self, word: str) -> list[_Alias]:
+        idx = getattr(self, "_word_index", None)
+        if idx is None:
+            idx = self._word_index = defaultdict(list)
+            for e in self.entries:
+                for t in set(e.toks):
+                    idx[t].append(e)
+        return idx.get(word, [])
+
+
+def _family(unit: str) -> str:
+    """How extract tells indicators sharing a name apart: percent, money or a count."""
+    u = (unit or "").lower()
+    if "%" in u or "‰" in u:
+        return "pct"
+    if "đồng" in u or "usd" in u:
+        return "money"
+    return "count" if u else ""
+
+
+def _spans(idx: list[int], toks, first, last) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for i in idx:
+        s = (toks[first[i]][1], toks[last[i]][2])
+        if not out or out[-1] != s:
+            out.append(s)
+    return out
 
 
 @lru_cache(maxsize=65536)
@@ -139,6 +491,46 @@ def _similar(a: str, b: str, ocr_mode: bool) -> bool:
     if len(a) < 3 or len(b) < 2:
         return False
     return ratio(a, b) >= 65
+
+
+def _rank(m: Match) -> float:
+    """Evidence for a match: the weight of the words found, less a word's worth per gap word
+    and two for words out of order."""
+    return m.weight - len(m.gaps) - (3.0 if "order" in m.reasons else 0.0)
+
+
+_FILLERS = frozenset({"duoc", "va", "cua", "cho", "la", "cac", "nhung"})
+
+
+def _unordered(alias: tuple[str, ...], words: list[str]):
+    """The alias as two blocks in swapped order: (first, last, matched, gaps, used), or None.
+
+    Verb-first wording names the same concept as a noun-first alias: "thu gom, xử lý chất thải
+    rắn đô thị" for "chất thải rắn đô thị được thu gom, xử lý". Each block is contiguous, at
+    most two words stand between them, and little words ("được", "và", "của") may be left out."""
+    core = [t for t in alias if t not in _FILLERS]
+    n = len(core)
+    if n < 3:
+        return None
+    pos = [i for i, w in enumerate(words) if w not in _FILLERS]
+    seq = [words[i] for i in pos]
+    for k in range(1, n):
+        a, b = core[:k], core[k:]
+        lb = len(b)
+        for j in range(len(seq) - lb + 1):
+            if seq[j:j + lb] != b:
+                continue
+            for skip in range(0, 3):
+                s = j + lb + skip
+                if seq[s:s + k] == a:
+                    used = [pos[x] for x in range(j, j + lb)] + [pos[x] for x in range(s, s + k)]
+                    first, last = used[0], used[-1]
+                    if last - first + 1 - len(used) > 2 + len(alias) - n:
+                        continue
+                    used.sort()
+                    gaps = [x for x in range(first, last + 1) if x not in used]
+                    return first, last, len(alias), gaps, used
+    return None
 
 
 def _align(alias: tuple[str, ...], words: list[str], ocr_mode: bool):
