@@ -8,6 +8,7 @@ import streamlit as st
 from chitieu.errors import UserError
 from chitieu.periods import ALL_PERIODS
 from chitieu.report import FORMATS, MIME, build_report, file_name, render
+from chitieu.store import report_reads
 from ui import common
 
 _T = {
@@ -60,9 +61,18 @@ def _bytes(db: str, key: str, year: int, period: str, fmt: str, lang: str, rollu
     return render(report, fmt, lang)
 
 
-def download(key: str, year: int, period: str, lang: str, has_units: bool = False) -> None:
-    """Period, format, language, then the download button (the file is made when clicked)."""
+@st.cache_data(show_spinner=False, max_entries=64)
+def _has_units(db: str, key: str, year: int) -> bool:
+    scheme, code = key.split(":", 1)
+    return not report_reads.units_under(common._connection(db), scheme, code, int(year)).empty
+
+
+def download(key: str, year: int, period: str, lang: str) -> None:
+    """Period, format, language (and the units under it, when it has some with a plan that
+    year), then the download button; the file is made when the button is clicked."""
     print_style()
+    common.con()
+    has_units = _has_units(common.db_path(), key, int(year))
     with st.container(key="report_box"), st.expander(_t("title", lang), icon=":material/print:"):
         st.caption(_t("help", lang))
         c1, c2, c3 = st.columns(3)
@@ -76,7 +86,6 @@ def download(key: str, year: int, period: str, lang: str, has_units: bool = Fals
                             format_func=_LANG_NAMES.get, key="report_lang", horizontal=True)
         rollup = st.checkbox(_t("rollup", lang), key="report_rollup") if has_units else False
         db = common.db_path()
-        common.con()
         try:  # checked here (cheap) so a locality without a plan shows a message, not a broken button
             report = build_report(common._connection(db), tuple(key.split(":", 1)), int(year), per,
                                   rollup=True if rollup else False)

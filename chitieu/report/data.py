@@ -19,7 +19,7 @@ from chitieu.actuals import LocalityIndex, unit_factor
 from chitieu.catalogue import CATEGORIES
 from chitieu.errors import UserError
 from chitieu.periods import Period, parse_period
-from chitieu.status import SEVERITY_ORDER, STATUS_INFO, STATUSES, detect_revision
+from chitieu.status import STATUS_INFO, STATUSES, detect_revision
 from chitieu.store import reads, report_reads
 from chitieu.store.actuals import conflicts
 from chitieu.store.reads import status_table
@@ -346,9 +346,10 @@ def build_rollup(con, units: pd.DataFrame, year: int, per: Period) -> Rollup:
     for key, part in rows.groupby("key", sort=False):
         by_key[key] = _lines(part, per.months, explain=False)
     _attach_last_year(con, by_key, year, per)
-    # Key indicators: those the most units plan (then the plan's own order).
-    first = rows.groupby("indicator").agg(n=("key", "nunique"), seq=("seq", "min"))
-    first = first[first.index != "unmapped"].sort_values(["n", "seq"], ascending=[False, True])
+    # Key indicators: those the most units plan, then those most units report, then plan order.
+    first = rows.assign(reported=rows["actual_period"].notna()).groupby("indicator").agg(
+        n=("key", "nunique"), with_data=("reported", "sum"), seq=("seq", "min"))
+    first = first[first.index != "unmapped"].sort_values(["n", "with_data", "seq"], ascending=[False, False, True])
     names = rows.drop_duplicates("indicator").set_index("indicator")
     key_inds = [(c, names.at[c, "name_vi"], names.at[c, "name_en"], names.at[c, "unit"])
                 for c in first.index[:KEY_INDICATORS]]
@@ -375,6 +376,3 @@ def build_rollup(con, units: pd.DataFrame, year: int, per: Period) -> Rollup:
     return Rollup(units=out, key_indicators=key_inds, counts=total, most_behind=behind[:MOST_BEHIND],
                   synthetic=bool(rows["synthetic"].any()) if len(rows) else False)
 
-
-def severity_rank(status: str) -> int:
-    return SEVERITY_ORDER.index(status)
