@@ -226,7 +226,9 @@ def _lines(rows: pd.DataFrame, months: int, explain: bool = True) -> list[Line]:
         why_vi, why_en = _why(r, explain)
         actual, target, kind = _clean(r.actual), _clean(r.value), _clean(r.kind) or "level"
         poa = None
-        if kind == "flow" and months < 12 and actual is not None and target and target > 0 \
+        # A running total during the year: reports print it against the annual target too.
+        actual_months = _clean(getattr(r, "actual_months", None)) or months
+        if kind == "flow" and int(actual_months) < 12 and actual is not None and target and target > 0 \
                 and r.comparator not in ("qualitative",):
             poa = round(actual / target * 100.0, 1)
         out.append(Line(

@@ -212,6 +212,12 @@ def signer(lang: str = "vi") -> list[str]:
 # ---------------------------------------------------------------- drafted paragraphs
 
 
+def _mid(name: str) -> str:
+    """'thành phố Quảng Ngãi': the type word in lower case inside a sentence."""
+    kind, bare = split_type(name)
+    return f"{kind.lower()} {bare}" if kind and bare else name
+
+
 def year_words(report: Report, lang: str = "vi") -> str:
     """'6 tháng năm 2022', 'năm 2022' (full year), 'first 6 months of 2022', '2022'."""
     p = report.period
@@ -288,6 +294,9 @@ def line_sentence(line: Line, report: Report, lang: str = "vi") -> str:
     share = ""
     if p is not None:
         share = f", {pct(p, lang)} {of_what}" if lang == "en" else f", bằng {pct(p, lang)} {of_what}"
+    if line.percent_of_annual is not None and line.percent is not None:  # and the verdict's percent of pace
+        share += (f" ({pct(line.percent, lang)} of the pace needed by now)" if lang == "en"
+                  else f" ({pct(line.percent, lang)} tiến độ cần đạt đến kỳ này)")
     if lang == "en":
         return f"{name}{per} reached {fig}{share}; {outcome} ({tgt})."
     return f"{name}{per} đạt {fig}{share}, {outcome} {tgt}."
@@ -311,7 +320,7 @@ def paragraphs(report: Report, lang: str = "vi") -> list[tuple[str, str]]:
     if report.lines:
         out.append(("p", f"The People's Committee of {name} reports on the targets of its {report.year} "
                          f"socio-economic development plan, {year_words(report, 'en')}, as follows." if en else
-                    f"Ủy ban nhân dân {name} báo cáo tình hình thực hiện các chỉ tiêu kế hoạch phát triển kinh tế - "
+                    f"Ủy ban nhân dân {_mid(name)} báo cáo tình hình thực hiện các chỉ tiêu kế hoạch phát triển kinh tế - "
                     f"xã hội {year_words(report).lower()} như sau:"))
         head("KẾT QUẢ CHUNG", "OVERALL")
         out.append(("p", _count_phrase(report.counts(), lang)))

@@ -130,6 +130,21 @@ def _grid(doc, headings: list[str], rows: list[tuple[str, list[str]]], widths_mm
             cell.width = Mm(widths_mm[i])
 
 
+def _page_numbers(section) -> None:
+    """Page numbers centred at the top from the second page (the decree's place for them)."""
+    section.different_first_page_header_footer = True
+    p = section.header.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    fld = OxmlElement("w:fldSimple")
+    fld.set(qn("w:instr"), "PAGE")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    fld.append(run)
+    p._p.append(fld)
+
+
 def render_docx(report: Report, lang: str = "vi") -> bytes:
     doc = Document()
     style = doc.styles["Normal"]
@@ -138,6 +153,8 @@ def render_docx(report: Report, lang: str = "vi") -> bytes:
     sec = doc.sections[0]
     sec.page_width, sec.page_height = Mm(210), Mm(297)
     _margins(sec)
+    sec.header_distance = Mm(10)
+    _page_numbers(sec)
     _header(doc, report, lang)
     for kind, text in paragraphs(report, lang):
         if kind == "h":
@@ -152,6 +169,7 @@ def render_docx(report: Report, lang: str = "vi") -> bytes:
     land = doc.add_section()
     land.orientation = WD_ORIENT.LANDSCAPE
     land.page_width, land.page_height = Mm(297), Mm(210)
+    land.different_first_page_header_footer = False  # numbered from its first page on
     _margins(land)
     if report.lines:
         _para(doc, "BIỂU TỔNG HỢP CÁC CHỈ TIÊU" if lang != "en" else "TABLE OF TARGETS", bold=True,

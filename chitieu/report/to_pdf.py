@@ -20,18 +20,18 @@ ICONS = "StatusIcons"
 
 
 class _Pdf(FPDF):
-    def __init__(self, footer_text: str):
-        super().__init__(orientation="P", unit="mm", format="A4")
-        self._footer_text = footer_text
+    """Page numbers as the decree puts them: centred in the top margin, from the second page on."""
 
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font(SERIF, "", 9)
-        self.cell(0, 5, f"{self._footer_text} — {self.page_no()}/{{nb}}", align="C")
+    def header(self) -> None:
+        if self.page_no() > 1:
+            self.set_y(9)
+            self.set_font(SERIF, "", SIZE["body"])
+            self.cell(0, 6, str(self.page_no()), align="C")
+            self.set_y(PAGE["top"])
 
 
 def _new(report: Report, lang: str) -> _Pdf:
-    pdf = _Pdf(clean(title_lines(report, lang)[1]))
+    pdf = _Pdf(orientation="P", unit="mm", format="A4")
     pdf.add_font(SERIF, "", str(FONTS / "LiberationSerif-Regular.ttf"))
     pdf.add_font(SERIF, "B", str(FONTS / "LiberationSerif-Bold.ttf"))
     pdf.add_font(SERIF, "I", str(FONTS / "LiberationSerif-Italic.ttf"))
@@ -42,7 +42,6 @@ def _new(report: Report, lang: str) -> _Pdf:
     pdf.set_title(clean(" ".join(title_lines(report, lang))))
     pdf.set_author(clean(" ".join(issuer_lines(report, lang))))
     pdf.set_creator("Chỉ tiêu")
-    pdf.alias_nb_pages()
     return pdf
 
 
