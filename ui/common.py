@@ -70,7 +70,21 @@ def cached(fn_name: str, db: str, version: int, *args, **kwargs):
 
 def read(fn_name: str, *args, **kwargs):
     c = con()  # surfaces DatabaseBusy as a message before the cache is asked
-    return cached(fn_name, db_path(), data_version(c), *args, **kwargs)
+    return cached(fn_name, db_path(), _run_version(c), *args, **kwargs)
+
+
+def _run_version(c) -> int:
+    """The data version, asked once per script run (every read of one view agrees on it; under 20
+    concurrent sessions each extra query cost ~50 ms of waiting)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    ctx = get_script_run_ctx()
+    memo = getattr(ctx, "_chitieu_version", None)
+    if memo is not None and memo[0] is ctx.cursors:  # Streamlit gives every run a new cursors dict
+        return memo[1]
+    version = data_version(c)
+    if ctx is not None:
+        ctx._chitieu_version = (ctx.cursors, version)
+    return version
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -92,6 +106,9 @@ def after_write() -> None:
         bump_data_version(con())  # caches of every process key on it
     except Exception:  # noqa: BLE001 — a read-only store wrote nothing; clearing below still helps
         pass
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    if (ctx := get_script_run_ctx()) is not None:
+        ctx._chitieu_version = None  # the rest of this run reads the new version
     st.cache_data.clear()
     _figure.clear()
 
