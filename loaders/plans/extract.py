@@ -123,6 +123,9 @@ def _split_between(doc: Doc, start: int, end: int, mentions: list[Mention]) -> l
         gap = doc.ocr[prev.end:nxt.start]
         strong = re.search(r"[,;]?\s*\btrong do\b", gap)
         cut = prev.end + strong.start() if strong else None
+        paren = re.search(r"\(\s*$", gap)
+        if cut is None and paren and re.search(r"[a-z]{2,}", gap[:paren.start()]):
+            cut = prev.end + paren.start()  # "… so với đầu năm 2024 (21 hộ)": the bracket is its own measure
         if cut is None:  # the last comma, else the last "và"/"với"
             commas = list(re.finditer(r"[,;]\s*", gap)) or list(re.finditer(r"\s+(?:va|voi)\s+", gap))
             cut = prev.end + commas[-1].start() if commas else None
@@ -298,7 +301,9 @@ def _segment_targets(doc: Doc, seg: Segment, own: list[Match], siblings: list[Me
                            indicator_label=match.alias) for c in codes], match
     if mention.zero and match is not None:
         ind0 = doc.catalogue[match.codes[0]]
-        if ind0.direction != "lower_is_better":
+        if ind0.direction != "lower_is_better" and mention.unit and _unit_family(ind0.unit) != "count":
+            match = None  # "không còn xã … nợ tiêu chí": a count to bring to zero the catalogue lacks
+        elif ind0.direction != "lower_is_better":
             return _segment_targets(doc, Segment(seg.start, seg.end, None, seg.subject), own, siblings, None)
     assigned = mention.value == 100 and mention.unit == "%" and _ASSIGNED_100.match(ocr, mention.end, seg.end)
     if assigned and match is None and seg.subject is not None:
@@ -323,7 +328,7 @@ def _segment_targets(doc: Doc, seg: Segment, own: list[Match], siblings: list[Me
         codes = [doc.matcher.for_unit(codes[0], mention.unit)]
     if len(codes) == 1 and codes[0] in doc.matcher.level_of and (
             re.match(r"\W*(?:xuong\s+|giam\s+)?con\b", ocr[seg.start:seg.end]) if inherited
-            else re.search(r"\b(?:xuong|con)\b", ocr[match.end:mention.start])):
+            else re.search(r"\b(?:xuong|con)\b|^\W*(?:giam\s+)?(?:xuong\s+)?duoi\s*$", ocr[match.end:mention.start])):
         codes = [doc.matcher.level_of[codes[0]]]  # "giảm (xuống) còn 2,1%": the level that remains
     alias_tokens = [] if inherited else match.token_spans
     alias_end = None if inherited else match.end

@@ -49,8 +49,8 @@ def detect_year(text: str, folded: str | None = None) -> int | None:
     folded = folded if folded is not None else ocr_fold_chars(text)
     ts, te = _title_span(text, folded)
     years = [int(m.group(1)) for m in _YEAR_AFTER_NAM.finditer(folded, ts, te)]
-    if years:  # "Kết quả năm 2023 và kế hoạch năm 2024": a plan is about the later year
-        return max(years)
+    if years and _TITLE.search(folded, 0, min(len(folded), 4000)):
+        return max(years)  # "Kết quả năm 2023 và kế hoạch năm 2024": a plan is about the later year
     m = _YEAR_AFTER_NAM.search(folded, 0, min(len(folded), 1500))
     if m:
         return int(m.group(1))

@@ -213,6 +213,9 @@ def target_items(text: str, folded: str) -> tuple[list[Para], bool]:
 # "… đề ra chỉ tiêu: A; B", "… các chỉ tiêu, như: A; B", "với 20 chỉ tiêu chủ yếu là: …",
 # "một số chỉ tiêu chủ yếu A; B" (no colon): an inline label that opens a list in running text.
 _INLINE_LABEL = re.compile(r"\b(?:chi tieu|muc tieu)\b[^.;:\n]{0,90}?:\s*"
+                           r"|\b(?:chi tieu|muc tieu)\b[^.;:\n]{0,90}?\.\s+(?:trong do|cu the)\s*[,:]?\s*"
+                           r"|\b(?:de ra|dat ra|xac dinh|thong qua|voi)\s+(?:\d+\s+|cac\s+|mot so\s+|nhieu\s+)?"
+                           r"(?:nhom\s+)?(?:chi tieu|muc tieu)\b[^.;:\n]{0,80}?\b(?:trong do|gom|nhu|la|sau)\b\s*[:,]?\s*"
                            r"|\b(?:dat|de ra|xac dinh)\s+(?:cac\s+)?(?:muc tieu|chi tieu)\s+(?=[a-z])"
                            r"|\bchi tieu chu yeu\b(?:\s+(?:la|nhu|gom|sau))?\s*:?\s*")
 _SPECIFICALLY = re.compile(r"\W*cu the\s*[,:]\s*")
@@ -240,12 +243,12 @@ def inline_sections(text: str, folded: str, paras: list[Para]) -> list[tuple[int
 
 
 _PAST_OPENING = re.compile(r"\W*(?:trong\s+)?(?:(?:nam|nhiem ky|giai doan|thoi gian)\s+qua|ket qua"
-                           r"|(?:trong\s+)?nam (\d{4})\s*,[^.;]{0,120}\b(?:dat duoc|ket qua|da)\b)")
+                           r"|(?:trong\s+)?nam (\d{4})\s*,)")
 
 
 def past_paragraph(folded: str, start: int, end: int, plan_year: int | None) -> bool:
     """A paragraph that reports results: it opens with "Trong nhiệm kỳ qua", "Kết quả", or
-    "Năm Y, … đạt được / kết quả / đã …" for a year before the plan's."""
+    "Năm Y," for a year before the plan's (a later year opens the plan's own paragraph)."""
     m = _PAST_OPENING.match(folded, start, end)
     if not m:
         return False
