@@ -65,9 +65,23 @@ class Doc:
     para: tuple[int, int] | None = None     # the paragraph being read (OCR alias pre-selection)
     keep_estimates: bool = False            # inside a target section "ước đạt X" states a target
     year: int | None = None                 # the plan year (base-year restatements are not targets)
+    mention_cache: dict | None = None       # (start, end, keep_estimates) -> mentions, read once per span
 
 
 # ---------------------------------------------------------------- clauses and parentheses
+
+def _mentions(doc: Doc, start: int, end: int) -> list[Mention]:
+    """find_mentions over a span of the document, read once (the paragraph loop asks first
+    whether a clause has a figure, then reads it). Callers get a new list of the same mentions
+    and must not change them."""
+    if doc.mention_cache is None:
+        doc.mention_cache = {}
+    key = (start, end, doc.keep_estimates)
+    hit = doc.mention_cache.get(key)
+    if hit is None:
+        hit = doc.mention_cache[key] = find_mentions(doc.plain, start, end, doc.ocr, doc.keep_estimates)
+    return list(hit)
+
 
 def _parens(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Top-level parenthesised spans (inclusive of the brackets) in text[start:end]."""
@@ -387,7 +401,7 @@ def _clause_targets(doc: Doc, start: int, end: int, subject: Match | None, sibli
     value_paren: Mention | None = None
     for ps, pe in parens:
         inner_s, inner_e = _trim(text, ps + 1, pe - (1 if text[pe - 1] == ")" else 0))
-        ms = find_mentions(plain, inner_s, inner_e, ocr, doc.keep_estimates)
+        ms = _mentions(doc, inner_s, inner_e)
         inner_ocr = ocr[inner_s:inner_e]
         if _QUALIFIER_PAREN.match(inner_ocr):
             if ms:
@@ -405,7 +419,7 @@ def _clause_targets(doc: Doc, start: int, end: int, subject: Match | None, sibli
             excluded.append((ps, pe))
         else:
             excluded.append((ps, pe))      # a note: "(giá hiện hành)", "(Dương Tơ, Hàm Ninh)"
-    mentions = [m for m in find_mentions(plain, start, end, ocr, doc.keep_estimates)
+    mentions = [m for m in _mentions(doc, start, end)
                 if not _inside(m.start, excluded)]
     own_all = _own_match(doc, start, end, [(a, b) for a, b in excluded])
     # numbers that are words of an indicator's own name ("dưới 10 tiêu chí") are not values
@@ -629,13 +643,13 @@ def extract_text(text: str, plan_key: str = "plan", source_file: str = "",
         doc.para = (para.body_start, para.end)
         in_section = sectioned or any(a < para.end and para.body_start < b for a, b in inline)
         doc.keep_estimates = sectioned
-        siblings = find_mentions(doc.plain, para.body_start, para.end, doc.ocr, doc.keep_estimates)
+        siblings = _mentions(doc, para.body_start, para.end)
         for a, b in split_clauses(text, para.body_start, para.end):
             section_clause = sectioned or any(s0 <= a < e0 or a <= s0 < b for s0, e0 in inline)
             if section_clause and not sectioned:
                 s0 = next(s0 for s0, e0 in inline if s0 <= a < e0 or a <= s0 < b)
                 a = max(a, s0)
-            if not section_clause and not find_mentions(doc.plain, a, b, doc.ocr):
+            if not section_clause and not _mentions(doc, a, b):
                 continue  # outside a target section only figures count (press articles)
             if RESULT_CLAUSE.search(doc.ocr, a, b):
                 continue  # "…so với cùng kỳ năm trước", "tính từ đầu năm": a report of results

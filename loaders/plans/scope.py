@@ -87,7 +87,8 @@ class ScopeText:
 
 def pop_list_at(ocr: str, pos: int, end: int, fuzzy: bool = False) -> ScopeText | None:
     """A population list starting at pos ("xã, phường, cơ quan, nhà trường")."""
-    toks = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(ocr, pos, end)]
+    # a population list is a few words long: look no further than 160 characters
+    toks = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(ocr, pos, min(end, pos + 160))]
     i = 0
     while i < len(toks):  # skip generic heads: "số", "các", "trẻ em", "học sinh"
         for g in sorted(_GENERIC, key=len, reverse=True):
