@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -374,6 +375,212 @@ def test_schema_change_backs_up_the_file_first(db, monkeypatch):
         assert query_df(con, "SELECT count(*) AS n FROM plans")["n"][0] == 1
     finally:
         close_db(copy)
+
+
+# ---- disk full, read-only, damaged: faults degrade, never crash (issue 10, finding 3) ------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 32 MB tmpfs: a disk that really fills up. Mounting needs root (the CI container is root)."""
+    mnt = tmp_path / "small"
+    mnt.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=32m", "tmpfs", str(mnt)], capture_output=True, text=True)
+    if done.returncode != 0:
+        if os.environ.get("CI"):
+            raise AssertionError(f"cannot mount a tmpfs (run the suite as root): {done.stderr}")
+        pytest.skip(f"mounting a tmpfs needs root here: {done.stderr.strip()}")
+    try:
+        yield mnt
+    finally:
+        for f in list(mnt.glob("*.duckdb")):
+            close_db(f)
+        subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+def fill_disk(mnt: Path, leave: int) -> Path:
+    """Take all free space of `mnt` but `leave` bytes."""
+    st = os.statvfs(mnt)
+    filler = mnt / "filler.bin"
+    with open(filler, "ab") as f:
+        f.write(b"\0" * max(0, st.f_bavail * st.f_frsize - leave))
+    return filler
+
+
+def page_app(db, monkeypatch, page=None, user=None, query=None):
+    from streamlit.testing.v1 import AppTest
+    monkeypatch.setenv("CHITIEU_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    if user:
+        at.session_state["chitieu_user"] = user
+    at.query_params.update(query or {"year": "2022"})
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    return at
+
+
+def shown(at) -> str:
+    return "\n".join(str(e.value) for e in (*at.title, *at.markdown, *at.caption, *at.info, *at.warning,
+                                              *at.error, *at.success, *at.exception))
+
+
+def bto_growth(db) -> list:
+    con = open_db(db)
+    return query_df(con, "SELECT value FROM actuals WHERE active AND locality_code = 'BTO' AND "
+                         "indicator = 'economic_growth' AND year = 2022 ORDER BY actual_id")["value"].tolist()
+
+
+def upload(at, db, value: float):
+    from tests.conftest import fill_template
+    from loaders.actuals.excel_template import template_bytes
+    data = fill_template(template_bytes(open_db(db), ["test:BTO"], 2022), {"economic_growth": value})
+    at.file_uploader(key="actuals_file").upload(f"bao_cao_{value}.xlsx", data, XLSX).run()
+    assert any(b.key == "confirm_upload" for b in at.button), shown(at)
+    at.button(key="confirm_upload").click().run()
+    return at
+
+
+def test_disk_full_during_an_upload_aborts_it_and_every_page_keeps_serving(small_disk, monkeypatch):
+    """Before: from then on every page for every visitor said the database 'has been invalidated'."""
+    from tests.conftest import make_demo_db
+    db = make_demo_db(small_disk / "app.duckdb")
+    open_db(db).execute("SET wal_autocheckpoint = '1KB'")  # a checkpoint after every commit, as a busy server does
+    before = bto_growth(db)
+    fatal = []                                                         # did DuckDB invalidate the database?
+    real_note = store.note_failure
+    monkeypatch.setattr(store, "note_failure",
+                        lambda exc, con=None: fatal.append(store._is_fatal(exc)) or real_note(exc, con))
+    analyst = page_app(db, monkeypatch, "pages/actuals.py", user="ba_to", query={"year": "2022", "tlocs": "test:BTO"})
+    filler = fill_disk(small_disk, leave=0)                            # 1. no space at all: the write is refused
+    upload(analyst, db, 9.5)
+    assert not analyst.exception, [e.value for e in analyst.exception]
+    assert any("Ổ đĩa của máy chủ đã đầy" in e.value for e in analyst.error), shown(analyst)
+    assert bto_growth(db) == before                                    # nothing half-written
+    visitor = page_app(db, monkeypatch)                                # another visitor reads as usual
+    assert not visitor.exception and visitor.metric and "invalidated" not in shown(visitor)
+    filler.unlink()
+    open_db(db).execute("SET wal_autocheckpoint = '1KB'")
+    filler = fill_disk(small_disk, leave=120_000)                      # 2. room for the log, not the checkpoint:
+    upload(page_app(db, monkeypatch, "pages/actuals.py", user="ba_to",  # DuckDB invalidates the database
+                    query={"year": "2022", "tlocs": "test:BTO"}), db, 9.7)
+    for page in (None, "pages/locality.py", "pages/actuals.py"):       # ... and the app reopens it
+        at = page_app(db, monkeypatch, page)
+        assert not at.exception, [e.value for e in at.exception]
+        assert "invalidated" not in shown(at) and "Traceback" not in shown(at)
+    assert any(fatal), "the database was invalidated at least once (the case the issue describes)"
+    assert bto_growth(db)[-1:] in ([9.7], before[-1:])
+    filler.unlink()                                                    # 3. space again: writes work, no restart
+    at = upload(page_app(db, monkeypatch, "pages/actuals.py", user="ba_to",
+                         query={"year": "2022", "tlocs": "test:BTO"}), db, 9.9)
+    assert at.success and bto_growth(db)[-1] == 9.9, shown(at)
+
+
+def test_store_reopens_an_invalidated_database(small_disk):
+    db = small_disk / "store.duckdb"
+    con = open_db(db)
+    seed(con, ["97100"])
+    con.execute("SET wal_autocheckpoint = '1KB'")
+    filler = fill_disk(small_disk, leave=120_000)
+    result = None
+    try:
+        result = save_plan(con, make_plan("big", "97101", n_targets=400), actor="lan")
+    except UserError as exc:
+        assert exc.code in ("disk-full", "write-failed"), exc
+    # Either way the database is usable for reading at once, and the saved plan (if it was) is there.
+    n = query_df(con, "SELECT count(*) AS n FROM targets JOIN plans USING (plan_id) WHERE plan_key = 'big'")["n"][0]
+    assert n == (400 if result is not None else 0)
+    filler.unlink()
+    save_plan(con, make_plan("small", "97102", n_targets=3), actor="lan")
+    assert len(query_df(con, "SELECT * FROM plans")) == 2 + (result is not None)
+
+
+def cli_run(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "loaders", *map(str, args)], cwd=ROOT, capture_output=True,
+                          text=True, encoding="utf-8", env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
+
+
+def test_read_only_disk_cli_reads_and_refuses_writes_with_a_message(small_disk):
+    """Before: every CLI command on a read-only file system, `status` included, printed a traceback."""
+    db = small_disk / "ro.duckdb"
+    out = cli_run("build", "--db", db)
+    assert out.returncode == 0, out.stderr
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    try:
+        status = cli_run("status", "--db", db, "--locality", "Thành phố Phú Quốc", "--year", "2021")
+        assert status.returncode == 0 and "Traceback" not in status.stderr, status.stderr
+        assert status.stdout.strip()
+        for args in (("build", "--db", db), ("users", "add", "admin", "--role", "admin", "--password-stdin", "--db", db)):
+            out = cli_run(*args)
+            assert out.returncode != 0 and "Traceback" not in out.stderr, out.stderr
+            assert "chỉ đọc" in out.stderr and "read-only" in out.stderr
+        missing = cli_run("users", "list", "--db", small_disk / "new.duckdb")
+        assert missing.returncode != 0 and "Traceback" not in missing.stderr
+        assert "Không tạo được" in missing.stderr
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
+
+
+def test_read_only_database_in_the_app_reads_and_says_writes_are_refused(small_disk, monkeypatch):
+    from tests.conftest import make_demo_db
+    db = make_demo_db(small_disk / "ro-app.duckdb")
+    close_db(db)
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    try:
+        at = page_app(db, monkeypatch)
+        assert not at.exception and at.metric
+        assert any("chỉ đọc" in w.value for w in at.sidebar.warning)
+        at = page_app(db, monkeypatch, "pages/actuals.py", user="ba_to")
+        assert not at.exception and not at.file_uploader            # no upload offered, and it says why
+        assert any("chỉ đọc" in w.value for w in at.warning)
+    finally:
+        close_db(db)
+        subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty"])
+def test_damaged_database_says_what_is_wrong_and_how_to_restore(tmp_path, monkeypatch, damage):
+    """Before: anonymous visitors saw the full traceback with server paths."""
+    db = tmp_path / "hong.duckdb"
+    con = open_db(db)
+    seed(con, ["97200"])
+    close_db(db)
+    backup = tmp_path / "hong.duckdb.bak-v1"
+    shutil.copy2(db, backup)                                    # what open_db makes before a schema change
+    data = db.read_bytes()
+    db.write_bytes({"truncated": data[:len(data) // 3], "garbage": os.urandom(len(data) // 2),
+                    "empty": b""}[damage])
+    status = ("status", "--locality", "gso_2025:97200", "--year", "2025", "--db", db)
+    out = cli_run(*status)
+    assert out.returncode == 4 and "Traceback" not in out.stderr, out.stderr
+    assert "bị hỏng" in out.stderr and str(backup) in out.stderr and "Restore" in out.stderr
+    monkeypatch.delenv("CHITIEU_DEBUG", raising=False)          # as deployed
+    at = page_app(db, monkeypatch)
+    text = shown(at)
+    assert not at.exception and "bị hỏng" in text and "sao lưu" in text
+    assert str(tmp_path) not in text and "Traceback" not in text and ".py" not in text
+    shutil.copy2(backup, db)                                    # the restore the message describes
+    assert cli_run(*status).returncode == 0
+
+
+def test_an_unexpected_error_shows_the_product_page_without_traceback_or_path(tmp_path, monkeypatch):
+    import tomllib
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"
+    from tests.conftest import make_demo_db
+    db = make_demo_db(tmp_path / "boom.duckdb")
+    monkeypatch.delenv("CHITIEU_DEBUG", raising=False)
+    import chitieu.store.reads as reads
+
+    def boom(*a, **k):
+        raise RuntimeError(f"exploded reading {db}")
+    monkeypatch.setattr(reads, "status_table", boom)          # what the overview page reads first
+    at = page_app(db, monkeypatch)
+    text = shown(at)
+    assert not at.exception and "mã sự cố" in text, text
+    assert str(tmp_path) not in text and "exploded" not in text and "Traceback" not in text
 
 
 if __name__ == "__main__":

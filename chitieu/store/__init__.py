@@ -345,6 +345,13 @@ def _write_refused(con, exc: BaseException | None = None):
     return None
 
 
+def require_writable(con) -> None:
+    """Raise UserError 'read-only' now (before asking for passwords or files) when `con` cannot write."""
+    refused = _write_refused(con)
+    if refused is not None:
+        raise refused
+
+
 @contextmanager
 def transaction(con) -> Iterator[duckdb.DuckDBPyConnection]:
     """A cursor inside BEGIN/COMMIT; any exception rolls everything back.
@@ -379,6 +386,10 @@ def transaction(con) -> Iterator[duckdb.DuckDBPyConnection]:
                 cur.execute("COMMIT")
             except duckdb.Error as exc:
                 note_failure(exc, con)
+                if "commit succeeded" in str(exc).lower():
+                    # Durable in the WAL; only the automatic checkpoint failed (a nearly full disk).
+                    # The connection is reopened on its next use; the write itself stands.
+                    return
                 refused = _write_refused(con, exc)
                 if refused is not None:
                     raise refused from None

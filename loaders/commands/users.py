@@ -22,7 +22,7 @@ import unicodedata
 
 from chitieu import auth, settings
 from chitieu.errors import UserError
-from chitieu.store import open_db
+from chitieu.store import open_db, require_writable
 from chitieu.store import users as user_store
 
 _EXPLICIT = re.compile(r"^(gso_pre2025|gso_2025|unresolved):[A-Za-z0-9._-]{1,64}$")
@@ -116,6 +116,7 @@ def run(args) -> int:
         return print_users(con)
     if not args.name:
         raise UserError("name-needed", "Thiếu tên người dùng.", "A user name is needed.")
+    require_writable(con)  # a read-only database says so before any password is asked
     actor = auth.cli_check_admin(con, args.user)
     name = auth.check_username(args.name)
     if args.action == "add":
