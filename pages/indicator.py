@@ -2,7 +2,7 @@
 import streamlit as st
 
 from ui import common
-from ui.format import target_text
+from ui.format import name_unit, target_text
 from ui.i18n import status_label, t
 
 f = common.filters()
@@ -14,35 +14,45 @@ if inds.empty:
     common.empty_state(t("empty_db", lang))
     st.stop()
 
-names = dict(zip(inds["code"], inds["name_en" if lang == "en" else "name_vi"] + " (" + inds["unit"].fillna("") + ")"))
-code = common.select("ind1", t("pick_indicator", lang), list(names), format_func=names.get)
-rows = common.read("status_table", None, period, None, code, province=f["province"])
+names = {c: name_unit(n, u) for c, n, u in zip(inds["code"], inds["name_en" if lang == "en" else "name_vi"],
+                                               inds["unit"])}
+# The first view: a numeric indicator with figures, planned by the most localities (a chart with lines).
+ranked_codes = [c for c in common.read("indicator_choices", None, f["province"])["code"] if c in names]
+default = next((c for c in ranked_codes[:12] if common.has_figures(c, period, f["province"])),
+               ranked_codes[0] if ranked_codes else None)
+code = common.select("ind1", t("pick_indicator", lang), list(names), default, format_func=names.get)
+rows = common.statuses(None, period, None, code, province=f["province"])
 if rows.empty:
     common.empty_state(t("no_indicator_data", lang))
     st.stop()
 rows = rows.assign(locality=rows["locality_name"] + rows["scope"].map(lambda s: f" ({s})" if s else ""))
 ranked = rows.groupby("locality")["actual"].count().sort_values(ascending=False, kind="stable").index.tolist()
 TOP = 8  # a readable number of lines; the others can be picked
-chosen = common.multiselect("ilocs", t("localities", lang), sorted(ranked), ranked[:TOP])
-sel = rows[rows["locality"].isin(chosen)] if chosen else rows[rows["locality"].isin(ranked[:TOP])]
+chosen = common.multiselect("ilocs", t("localities", lang), ranked, ranked[:TOP])
 if len(ranked) > TOP:
     st.caption(t("top_localities", lang, n=TOP))
+if not chosen:
+    common.empty_state(t("choose_localities", lang))
+    st.stop()
+sel = rows[rows["locality"].isin(chosen)]  # the chart shows exactly what the box says
+common.demo_banner(sel, ", ".join(map(str, sorted(sel["year"].unique()))), lang)
 unit = sel["unit"].mode().iloc[0] if not sel.empty else ""
-name = names[code].rsplit(" (", 1)[0]
+name = inds.set_index("code").at[code, "name_en" if lang == "en" else "name_vi"]
 other_units = sorted(set(sel["unit"].dropna()) - {unit})
 if other_units:  # never one axis for two units: the chart keeps the main unit, the table shows all
     st.warning(t("units_excluded", lang, unit=unit, others=", ".join(other_units)), icon=":material/warning:")
 common.chart("timeline_chart", sel[sel["unit"] == unit], t("timeline_title", lang, name=name, unit=unit or "–"),
              lang, key="timeline")
 
-view = sel.sort_values(["year", "locality"], ascending=[False, True]).assign(
-    target=[target_text(c, v, h, u, lang) for c, v, h, u in
-            zip(sel["comparator"], sel["value"], sel["value_high"], sel["unit"])],
-    status_text=sel["status"].map(lambda s: status_label(s, lang)))
+view = sel.sort_values(["year", "locality"], ascending=[False, True])
+view = view.assign(target=[target_text(c, v, h, u, lang) for c, v, h, u in
+                           zip(view["comparator"], view["value"], view["value_high"], view["unit"])],
+                   status_text=view["status"].map(lambda s: status_label(s, lang)),
+                   figure=common.figure_kind(view, lang))
 common.table(view, dict(zip(["year", "locality", "target", "actual", "unit", "percent", "status_text",
-                             per, "text"],
+                             per, "figure", "text"],
                             common.headers(lang, "year", "locality", "target", "actual", "unit", "percent",
-                                           "status", "period", "plan_sentence"))),
-             numbers=["actual"], percents=["percent"], key="indicator_table")
+                                           "status", "period", "col_figure_kind", "plan_sentence"))),
+             numbers=["actual"], percents=["percent"], wide=["locality", "text"], key="indicator_table")
 with st.expander(t("why", lang)):
     common.status_list(view, lang, with_locality=True)

@@ -3,7 +3,7 @@ import streamlit as st
 
 from ui import charts, common, report
 from ui.format import target_text
-from ui.i18n import category_label, status_label, t
+from ui.i18n import category_label, indicator_name, status_label, t
 
 f = common.filters()
 lang, year, period = f["lang"], f["year"], f["period"]
@@ -21,9 +21,13 @@ names = dict(zip(locs["key"], locs["name"] + " — " + locs["province"].fillna("
 left, right = st.columns([2, 3])
 key = common.select("loc", t("locality", lang), list(names), where=left, format_func=names.get)
 statuses = common.multiselect("status", t("status_filter", lang), list(charts.STATUS_ORDER), where=right,
-                              format_func=lambda s: status_label(s, lang), placeholder="—")
+                              format_func=lambda s: status_label(s, lang))
 scheme, code = key.split(":", 1)
-rows = common.read("status_table", year, period, (scheme, code))
+rows = common.statuses(year, period, (scheme, code))
+# One order everywhere, the plan's own: a target keeps its number in the chart, the table and the
+# list, in both languages and whatever the filter.
+rows = rows.sort_values("seq", kind="stable").assign(number=range(1, len(rows) + 1))
+areas = list(dict.fromkeys(rows["category"]))  # areas in the order the plan first mentions them
 if statuses:
     rows = rows[rows["status"].isin(statuses)]
 name = names[key].split(" — ")[0]
@@ -33,20 +37,25 @@ if rows.empty:
 
 st.caption(t("locality_caption", lang, name=names[key], year=year, period=common.period_label(period, lang),
              n=len(rows)))
+common.demo_banner(rows, year, lang)
 report.download(key, year, period, lang)
 common.chart("bullet_chart", rows, t("bullet_title", lang, name=name, year=year), lang, key="bullet")
 st.caption(t("bullet_help", lang))
 
 st.subheader(t("details", lang))
 table = rows.assign(status_text=rows["status"].map(lambda s: status_label(s, lang)),
-                    name=rows["name_en" if lang == "en" else "name_vi"],
+                    name=[indicator_name(r, lang) for r in rows.to_dict("records")],
+                    figure=common.figure_kind(rows, lang),
                     target=[target_text(c, v, h, u, lang) for c, v, h, u in
                             zip(rows["comparator"], rows["value"], rows["value_high"], rows["unit"])])
-common.table(table, dict(zip(["status_text", "name", "scope", "target", "actual", "unit", "percent", per,
-                              "text"], common.headers(lang, "status", "indicator", "scope", "target", "actual",
-                                                      "unit", "percent", "period", "plan_sentence"))),
-             numbers=["actual"], percents=["percent"], key="targets_table")
-for cat, part in rows.groupby("category", sort=True):
-    st.markdown(f"#### {category_label(cat, lang)}")
-    common.status_list(part, lang)
+common.table(table, dict(zip(["number", "status_text", "name", "target", "actual", "unit", "percent", per, "figure",
+                              "text"], common.headers(lang, "col_number", "status", "indicator", "target", "actual",
+                                                      "unit", "percent", "period", "col_figure_kind",
+                                                      "plan_sentence"))),
+             numbers=["actual"], percents=["percent"], wide=["name", "text"], key="targets_table")
+for cat in areas:
+    part = rows[rows["category"] == cat]
+    if not part.empty:
+        st.markdown(f"#### {category_label(cat, lang)}")
+        common.status_list(part, lang)
 common.related_units(key, year, lang)

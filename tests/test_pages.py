@@ -6,6 +6,7 @@ the write paths (plan upload and save, actuals template → upload → confirm �
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -99,7 +100,8 @@ def test_locality_filters_change_what_is_shown(demo_db, monkeypatch):
     assert "Thành phố Phú Quốc" in texts(at)
     # Every status comes with its why: the plan sentence and the rule.
     why = texts(at)
-    assert "Câu trong kế hoạch" in why and "Quy tắc" in why
+    assert "Câu trong kế hoạch" in why and "Cách đánh giá" in why
+    assert not re.search(r"\b(ge|gt|le|lt|eq)\.[a-z_]+", why), "rule codes never reach the reader"
     assert "2 số khác nhau" in why  # the conflicting tourist figures are surfaced
 
 
@@ -147,14 +149,28 @@ def test_actuals_template_upload_confirm_undo(tmp_path, monkeypatch):
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.dataframe[0].value) == 1, "a dry-run preview with the one filled row"
     assert _status(db, "BTO", "economic_growth") == "not_met", "nothing written by the dry run"
+    heads = [h.value for h in at.subheader]
+    assert [h[:2] for h in heads if h[:1].isdigit()] == ["1.", "2.", "3."], heads
+    assert "Xem trước" in heads[2]
+    preview = at.dataframe[0].value
+    cells = " ".join(map(str, preview.astype(str).values.ravel())) + " ".join(preview.columns)
+    assert "Cả năm" in cells and not re.search(r"\b(FY|official|estimate|economic_growth|ok|new)\b", cells), cells
     at.button(key="confirm_upload").click().run()
     assert at.success, "confirmation shown"
+    heads = [h.value for h in at.subheader]
+    assert any(h.startswith("3. Đã ghi") for h in heads) and not any("Xem trước" in h for h in heads), heads
+    upload_id = int(re.search(r"số (\d+)", at.success[0].value).group(1))
     assert _status(db, "BTO", "economic_growth") == "exceeded"  # 9 % against ≥ 8 %
     at.switch_page("pages/locality.py").run()
     at.selectbox(key="loc").set_value("test:BTO").run()
     assert "Vượt" in texts(at), "the locality page shows the new status at once (cache cleared)"
     at.switch_page("pages/actuals.py").run()
+    assert at.selectbox(key="undo_id").value == upload_id, "undo points at the upload just made"
     at.button(key="undo_btn").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(f"số {upload_id}" in w.value for w in at.warning), "undo asks first, naming the upload"
+    assert _status(db, "BTO", "economic_growth") == "exceeded", "nothing undone before the second click"
+    at.button(key="undo_yes").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert _status(db, "BTO", "economic_growth") == "not_met"
 
@@ -208,3 +224,110 @@ def test_router_and_pages_stay_thin():
         src = (ROOT / page).read_text(encoding="utf-8")
         assert len(src.splitlines()) < 100, page
         assert "SELECT " not in src and "import duckdb" not in src, page
+
+
+# ---------------------------------------------------------------- what a reader sees (issue 11)
+
+SNAKE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
+
+
+def every_text(at: AppTest) -> str:
+    """What the page writes, the cells and headers of its tables and the labels of its choices."""
+    parts = [texts(at)]
+    for df in at.dataframe:
+        table = df.value
+        text_cols = [c for c in table.columns if table[c].dtype == object]  # numbers show '–' when missing
+        parts += list(map(str, table.columns)) + [str(v) for v in table[text_cols].values.ravel()]
+    for box in (*at.selectbox, *at.multiselect):
+        parts += [str(o) for o in box.options] + [box.label]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("page", [p for p in PAGES if not p.endswith("plans.py")])
+def test_pages_never_show_none_empty_brackets_or_codes(bundled_db, monkeypatch, page, lang):
+    at = app(bundled_db, monkeypatch, page, query={"lang": lang}, user="admin")
+    text = every_text(at)
+    assert re.findall(r".{0,40}\b(?:None|nan)\b.{0,20}", text) == []
+    assert re.findall(r".{0,40}\(\).{0,20}", text) == []
+    assert SNAKE.findall(text) == []
+
+
+def _metrics(at: AppTest) -> dict[str, int]:
+    return {m.label: int(str(m.value).replace(".", "")) for m in at.metric}
+
+
+def test_first_run_shows_a_labelled_demonstration_one_click_hides(bundled_db, monkeypatch):
+    at = app(bundled_db, monkeypatch)
+    before = _metrics(at)
+    total = sum(before.values())
+    no_data = next(v for k, v in before.items() if "Chưa có số liệu" in k)
+    assert no_data <= total * 0.1, before  # the bundled plans come with a figure for nearly every target
+    assert any("số liệu minh họa" in i.value for i in at.info), "the demonstration says what it is"
+    assert any("◇ minh họa" in e.label for e in at.expander), "each illustrative figure is marked"
+    assert at.sidebar.toggle(key="demo").value is True
+    at.button(key="demo_off").click().run()
+    after = _metrics(at)
+    assert sum(after.values()) == total and next(v for k, v in after.items() if "Chưa có số liệu" in k) > no_data
+    assert at.sidebar.toggle(key="demo").value is False
+    assert not any("◇ minh họa" in e.label for e in at.expander)
+    at.switch_page("pages/locality.py").run()  # the choice holds on every page
+    assert "◇ minh họa" not in every_text(at)
+
+
+def test_locality_keeps_the_plans_order_and_numbers(bundled_db, monkeypatch):
+    at = app(bundled_db, monkeypatch, "pages/locality.py")
+    table = at.dataframe[0].value
+    numbers = dict(zip(table["Tên chỉ tiêu"], table["STT"]))
+    assert list(table["STT"]) == list(range(1, len(table) + 1))
+    titles = [e.label for e in at.expander if e.label[:1].isdigit()]
+    assert [int(x.split(".")[0]) for x in titles] == sorted(int(x.split(".")[0]) for x in titles), titles
+    from ui.charts import STATUS_ORDER
+    from ui.i18n import status_label
+    present = [c for c in STATUS_ORDER if status_label(c, "vi") in set(table["Trạng thái"])]
+    at.multiselect(key="status").set_value([present[-1]]).run()
+    filtered = at.dataframe[0].value
+    assert 0 < len(filtered) < len(table)
+    assert all(numbers[n] == k for n, k in zip(filtered["Tên chỉ tiêu"], filtered["STT"])), "numbers stay"
+    at.sidebar.selectbox(key="lang").set_value("en").run()
+    at.multiselect(key="status__en").set_value([]).run()
+    english = at.dataframe[0].value
+    assert list(english["No."]) == list(range(1, len(table) + 1))  # the same order in English
+
+
+def test_compare_keeps_the_choice_across_years_and_names_a_locality_without_targets(bundled_db, demo_db,
+                                                                                      monkeypatch):
+    at = app(demo_db, monkeypatch, "pages/compare.py", query={"year": "2022"})
+    at.multiselect(key="locs").set_value(["test:QNG", "test:PQC"]).run()
+    at.sidebar.selectbox(key="year").set_value(2023).run()
+    assert at.multiselect(key="locs").value == ["test:QNG", "test:PQC"]
+    at = app(bundled_db, monkeypatch, "pages/compare.py", query={"year": "2022"})
+    locs = at.multiselect(key="locs")
+    con = open_db(bundled_db)
+    planned = set(reads.localities(con, 2022)["key"])
+    other = next(k for k in reads.localities(con)["key"] if k not in planned)  # no plan in 2022
+    locs.set_value([*locs.value, other]).run()
+    assert any("2022" in w.value and "Không có chỉ tiêu đã chọn" in w.value for w in at.warning), \
+        [w.value for w in at.warning]
+
+
+def test_indicator_opens_on_a_numeric_indicator_with_figures_and_the_box_follows(bundled_db, monkeypatch):
+    at = app(bundled_db, monkeypatch, "pages/indicator.py")
+    table = at.dataframe[0].value
+    box = at.multiselect(key="ilocs").value
+    assert table["Thực hiện"].notna().any() and "định tính" not in set(table["Mức chỉ tiêu"])
+    assert len(box) >= 2 and set(table["Địa phương"]) == set(box)
+    codes = [c for c in reads.indicators_in_use(open_db(bundled_db))["code"] if c != at.selectbox(key="ind1").value]
+    at.selectbox(key="ind1").set_value(codes[-1]).run()
+    box = at.multiselect(key="ilocs").value
+    assert box and set(at.dataframe[0].value["Địa phương"]) == set(box), "the box says what the chart shows"
+
+
+def test_sidebar_choices_follow_the_language(demo_db, monkeypatch):
+    at = app(demo_db, monkeypatch, query={"year": "2022"})
+    at.sidebar.selectbox(key="lang").set_value("en").run()
+    period = at.sidebar.selectbox(key="period__en")
+    assert period.value == "FY" and "full year" in str(period.options).lower(), period.options
+    assert at.sidebar.selectbox(key="prov__en").options[0] == "All"
+    assert at.sidebar.selectbox(key="year__en").value == 2022
+    assert "Cả năm" not in every_text(at)

@@ -31,13 +31,18 @@ def wrap(text: str, width: int = 42, max_lines: int = 3) -> str:
     return "<br>".join(lines)
 
 
-def _layout(fig: go.Figure, title: str, height: int, **kw) -> go.Figure:
+def _layout(fig: go.Figure, title: str, height: int, title_chars: int = 95, **kw) -> go.Figure:
+    """Common look; a long title is wrapped onto more lines (never cut), with room made above the plot.
+    title_chars: how many characters fit on one title line (about 45 in a half-width column at 1280 px)."""
+    text = wrap(title, title_chars, max_lines=5) if title else ""
+    extra = 22 * text.count("<br>")
     layout = dict(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
-        separators=",.", font={"family": FONT, "size": 13}, height=int(height),
+        title={"text": text, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        separators=",.", font={"family": FONT, "size": 13}, height=int(height) + extra,
         margin={"l": 10, "r": 20, "t": 70, "b": 40}, plot_bgcolor="white",
         hoverlabel={"font": {"family": FONT}})
     layout.update(kw)
+    layout["margin"] = dict(layout["margin"], t=layout["margin"].get("t", 70) + extra)
     fig.update_layout(**layout)
     return fig
 
@@ -63,6 +68,7 @@ def status_counts_chart(counts: pd.DataFrame, title: str, lang: str = "vi") -> g
     wide = counts.pivot_table(index=group_col, columns="status", values="n", aggfunc="sum", fill_value=0)
     behind = wide.reindex(columns=["not_met", "at_risk"], fill_value=0).sum(axis=1)
     order = behind.sort_values(ascending=True, kind="stable").index.tolist()  # plotly draws bottom-up
+    widest = max(1, int(wide.sum(axis=1).max()))
     fig = go.Figure()
     for status in STATUS_ORDER:
         if status not in wide.columns or wide[status].sum() == 0:
@@ -71,15 +77,18 @@ def status_counts_chart(counts: pd.DataFrame, title: str, lang: str = "vi") -> g
         fig.add_bar(
             y=[wrap(g, 34) for g in order], x=vals, orientation="h", name=status_label(status, lang),
             marker={"color": status_color(status), "line": {"color": "white", "width": 1}},
-            text=[f"{status_icon(status)} {int(v)}" if v else "" for v in vals], textposition="inside",
-            insidetextanchor="middle", textfont={"color": "white" if status not in ("no_data", "not_assessable")
-                                                 else "#222"},
+            # A count is written only in a segment wide enough for it, level and full size; the
+            # legend (icon + word), the hover and the table under the charts carry the rest.
+            text=[f"{status_icon(status)} {int(v)}" if v and v / widest >= 0.08 else "" for v in vals],
+            textposition="inside", textangle=0, insidetextanchor="middle", constraintext="none",
+            textfont={"color": "white" if status not in ("no_data", "not_assessable") else "#222"},
             hovertemplate="%{y}<br>" + status_label(status, lang) + ": %{x}<extra></extra>")
     fig.update_xaxes(title=t("n_targets", lang), gridcolor="#eee", rangemode="tozero", tickformat=",~f")
     fig.update_yaxes(automargin=True)
     plot_h = 60 + 40 * len(order)
     # Legend under the axis title; in a half-width column its items wrap onto up to 4 rows.
-    return _layout(fig, title, plot_h + 60 + 190, barmode="stack", margin={"l": 10, "r": 20, "t": 60, "b": 190},
+    return _layout(fig, title, plot_h + 60 + 190, title_chars=46, barmode="stack", margin={"l": 10, "r": 20, "t": 60, "b": 190},
+                   uniformtext={"minsize": 11, "mode": "hide"},
                    legend={"orientation": "h", "y": -75 / plot_h, "yanchor": "top", "x": 0,
                            "traceorder": "normal"})
 
@@ -95,12 +104,16 @@ def bullet_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     if rows.empty:
         return empty_figure(t("no_targets_locality", lang, name="", year=""), title)
     rows = rows.assign(_cat=rows["category"].map(lambda c: category_label(c, lang))).reset_index(drop=True)
+    if "number" not in rows:  # the target's number in its plan (the page numbers before any filter)
+        rows = rows.assign(number=range(1, len(rows) + 1))
     order: list[str] = []           # y categories top to bottom: heading, its targets, next heading ...
     label_of: dict[int, str] = {}
-    for cat, part in rows.groupby("_cat", sort=True):
+    # Areas in the order the plan first mentions them, targets in the plan's order: the numbers
+    # run 1, 2, 3 … down the chart in either language. Names wrap (up to 4 lines), never cut.
+    for cat, part in rows.groupby("_cat", sort=False):
         order.append(f"<b>{cat.upper()}</b>")
         for i, r in zip(part.index, part.to_dict("records")):
-            label_of[i] = wrap(f"{i + 1}. {_name(r, lang)}", 62, max_lines=2)
+            label_of[i] = wrap(f"{int(r['number'])}. {_name(r, lang)}", 62, max_lines=4)
             order.append(label_of[i])
     headings = [o for o in order if o.startswith("<b>")]
     data = [{"type": "bar", "orientation": "h", "y": headings, "x": [0] * len(headings), "showlegend": False,
@@ -114,9 +127,13 @@ def bullet_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
             "type": "bar", "orientation": "h", "name": status_label(status, lang),
             "y": [label_of[i] for i in sub.index],
             "x": [min(PERCENT_CAP, p) if pd.notna(p) else 0 for p in sub["percent"]],
-            "marker": {"color": status_color(status)}, "textposition": "outside", "cliponaxis": False,
+            "marker": {"color": status_color(status),  # illustrative figures: hatched bars
+                       "pattern": {"shape": ["/" if ill else "" for ill in _illustrative(sub)], "fgcolor": "white",
+                                   "size": 6}},
+            "textposition": "outside", "cliponaxis": False,
             "text": [f"{status_icon(status)} {pct(p) if pd.notna(p) else status_label(status, lang, False)}"
-                     for p in sub["percent"]],
+                     + (f" ({t('illustrative_mark', lang)})" if ill else "")
+                     for p, ill in zip(sub["percent"], _illustrative(sub))],
             "hovertext": [_hover(r, lang) for r in recs], "hoverinfo": "text"})
     lines = max(o.count("<br>") + 1 for o in order)
     row_px = 16 * lines + 14  # every row gets room for the tallest label: no overlapping text
@@ -133,6 +150,12 @@ def bullet_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
         "legend": {"orientation": "h", "x": 0, "y": -row_px / height, "yanchor": "top"},
         "margin": {"l": 10, "r": 20, "t": 130, "b": 50}}
     return _layout(go.Figure(data=data, layout=layout), title, height, **layout)
+
+
+def _illustrative(rows: pd.DataFrame) -> list[bool]:
+    if "illustrative" not in rows:
+        return [False] * len(rows)
+    return [bool(v) if pd.notna(v) else False for v in rows["illustrative"]]
 
 
 def range_band(comparator: str, direction: str | None, low, high) -> tuple[float, float] | None:
@@ -173,9 +196,22 @@ def _name(r: dict, lang: str) -> str:
 def _hover(r: dict, lang: str) -> str:
     target = target_text(r["comparator"], r.get("value"), r.get("value_high"), r.get("unit", ""), lang)
     actual = with_unit(r.get("actual"), r.get("unit", ""))
-    period = r.get("actual_period") or "–"
+    period = _period_words(r.get("actual_period"), lang)
+    mark = f" ({t('illustrative_mark', lang)})" if r.get("illustrative") is True else ""
     return (f"<b>{_name(r, lang)}</b><br>{t('target', lang)}: {target}<br>"
-            f"{t('actual', lang)} ({period}): {actual}<br>{status_label(r['status'], lang)} · {pct(r.get('percent'))}")
+            f"{t('actual', lang)} ({period}): {actual}{mark}<br>{status_label(r['status'], lang)} · "
+            f"{pct(r.get('percent'))}")
+
+
+def _period_words(code, lang: str) -> str:
+    """'Cả năm', '9 tháng' for a stored period code ('FY', '9M'); '–' when there is none."""
+    if not isinstance(code, str) or not code:
+        return "–"
+    from chitieu.periods import parse_period
+    try:
+        return parse_period(code).label(lang)
+    except Exception:  # noqa: BLE001 — an odd stored code is shown as it is rather than failing the chart
+        return code
 
 
 def status_heatmap(cells: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
@@ -237,7 +273,7 @@ def ranking_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure
     fig.update_xaxes(range=[0, PERCENT_CAP + 60], ticksuffix="%", title=t("percent_axis", lang), gridcolor="#eee",
                      tickvals=[0, 25, 50, 75, 100, 125, 150])
     fig.update_yaxes(automargin=True)
-    return _layout(fig, title, 140 + ROW_PX * 1.3 * len(rows))
+    return _layout(fig, title, 140 + ROW_PX * 1.3 * len(rows), title_chars=46)
 
 
 def target_actual_bars(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
@@ -253,12 +289,16 @@ def target_actual_bars(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.F
                 marker={"color": "#D9D9D9", "line": {"color": "#555", "width": 1}},
                 text=[num(v) for v in rows["value"]], textposition="outside", cliponaxis=False)
     fig.add_bar(x=[wrap(l, 18) for l in rows["locality"]], y=rows["actual"], name=t("actual", lang),
-                marker={"color": [status_color(s) for s in rows["status"]]},
+                marker={"color": [status_color(s) for s in rows["status"]]}, showlegend=False,
                 text=[f"{status_icon(s)} {num(a)}" for s, a in zip(rows["status"], rows["actual"])],
                 textposition="outside", cliponaxis=False)
+    # The actual bars take their status colour, so the legend names the statuses (not one "actual" colour).
+    for s in [s for s in STATUS_ORDER if s in set(rows["status"])]:
+        fig.add_scatter(x=[None], y=[None], mode="markers", name=f"{t('actual', lang)}: {status_label(s, lang)}",
+                        marker={"size": 12, "color": status_color(s), "symbol": "square"})
     fig.update_yaxes(title=unit, gridcolor="#eee", rangemode="tozero", tickformat=",~f")
-    return _layout(fig, title, 380, barmode="group", legend={"orientation": "h", "y": 1.02, "yanchor": "bottom",
-                                                              "x": 1, "xanchor": "right"})
+    return _layout(fig, title, 430, title_chars=46, barmode="group",
+                   legend={"orientation": "h", "y": -0.15, "yanchor": "top", "x": 0})
 
 
 def timeline_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:

@@ -126,17 +126,34 @@ def _from_query(key: str, options: Sequence, multi: bool):
     return by_text.get(st.query_params.get(key))
 
 
-def _init(key: str, options: Sequence, default: Any, multi: bool) -> None:
-    """Give the widget its starting value: live state, else the URL, else the saved copy, else default."""
-    current = st.session_state.get(key)
-    valid = (lambda v: v is not None and (all(x in options for x in v) if multi else v in options))
-    if key in st.session_state and valid(current):
+def _init(key: str, options: Sequence, default: Any, multi: bool, wkey: str | None = None) -> None:
+    """Give the widget its starting value: live state, else the URL, else the saved copy, else default.
+
+    A multi-choice keeps what is still offered (a year change keeps the localities that are still
+    there) and starts from the default when nothing of the old choice is left, so the box never
+    reads empty while the page shows something."""
+    wkey = wkey or key
+    offered = set(map(str, options))
+    if multi:
+        if wkey in st.session_state and st.session_state[wkey] is not None:
+            current = [v for v in st.session_state[wkey] if str(v) in offered]
+            if current or not st.session_state[wkey]:  # an emptied box is the reader's choice
+                st.session_state[wkey] = current  # the reader's order
+                return
+        for candidate in (_from_query(key, options, multi), st.session_state.get("_keep_" + key), default):
+            kept = [o for o in options if candidate is not None and o in list(candidate)]
+            if kept:
+                st.session_state[wkey] = kept
+                return
+        st.session_state[wkey] = []
+        return
+    if wkey in st.session_state and st.session_state[wkey] in options:
         return
     for candidate in (_from_query(key, options, multi), st.session_state.get("_keep_" + key), default):
-        if candidate is not None and valid(candidate):
-            st.session_state[key] = list(candidate) if multi else candidate
+        if candidate is not None and candidate in options:
+            st.session_state[wkey] = candidate
             return
-    st.session_state[key] = [] if multi else (options[0] if options else None)
+    st.session_state[wkey] = options[0] if options else None
 
 
 def _remember(key: str, value: Any, multi: bool) -> None:
@@ -147,12 +164,23 @@ def _remember(key: str, value: Any, multi: bool) -> None:
         st.query_params[key] = str(value)
 
 
+def _widget_key(key: str) -> str:
+    """Widgets whose option labels are translated get a key per language: Streamlit keeps drawing
+    the old labels ("Cả năm", "Tất cả") for a widget whose key did not change. The value itself
+    lives under `key` (URL and session), so it carries over."""
+    return key if key == "lang" or lang() == "vi" else f"{key}__{lang()}"
+
+
 def select(key: str, label: str, options: Sequence, default: Any = None, *, format_func: Callable = str,
            where=None, **kw):
     """st.selectbox whose value is kept in the URL (?key=value)."""
     options = list(options)
-    _init(key, options, default, multi=False)
-    value = (where or st).selectbox(label, options, key=key, format_func=format_func, **kw)
+    wkey = _widget_key(key)
+    _init(key, options, default, multi=False, wkey=wkey)
+    kw.setdefault("placeholder", t("choose", lang()))
+    value = (where or st).selectbox(label, options, key=wkey, format_func=format_func, **kw)
+    if wkey != key:
+        st.session_state[key] = value
     _remember(key, value, multi=False)
     return value
 
@@ -161,8 +189,12 @@ def multiselect(key: str, label: str, options: Sequence, default: Sequence | Non
                 format_func: Callable = str, where=None, **kw):
     """st.multiselect whose values are kept in the URL (?key=a&key=b)."""
     options = list(options)
-    _init(key, options, list(default or []), multi=True)
-    value = (where or st).multiselect(label, options, key=key, format_func=format_func, **kw)
+    wkey = _widget_key(key)
+    _init(key, options, list(default or []), multi=True, wkey=wkey)
+    kw.setdefault("placeholder", t("choose_many", lang()))
+    value = (where or st).multiselect(label, options, key=wkey, format_func=format_func, **kw)
+    if wkey != key:
+        st.session_state[key] = value
     _remember(key, value, multi=True)
     return value
 
@@ -229,8 +261,131 @@ def sidebar_filters() -> dict:
                           where=side,
                           format_func=lambda p: t("all_provinces", language) if p == "" else
                           f"{p} ({counts[p]})") or None
+    if demo_available():  # only where there is something illustrative to show or hide
+        toggle("demo", t("demo_toggle", language), where=side, help=t("demo_toggle_help", language))
     side.caption(t("share_hint", language))
     return {"year": year, "period": period, "lang": language, "province": province}
+
+
+def toggle(key: str, label: str, default: bool = True, where=None, **kw) -> bool:
+    """st.toggle kept in the URL (?key=0 when off, nothing when on)."""
+    if key not in st.session_state:
+        st.session_state[key] = (st.query_params.get(key) != "0") if key in st.query_params else \
+            st.session_state.get("_keep_" + key, default)
+    value = (where or st).toggle(label, key=key, **kw)
+    st.session_state["_keep_" + key] = value
+    if value == default and key in st.query_params:
+        del st.query_params[key]
+    elif value != default:
+        st.query_params[key] = "1" if value else "0"
+    return value
+
+
+# ---------------------------------------------------------------- illustrative (demonstration) figures
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _demo_uploads(db: str, version: int):
+    from chitieu.store.actuals import list_uploads
+    from loaders.actuals.sample import ILLUSTRATIVE_FILES
+    up = list_uploads(_connection(db))
+    return up[up["sample"] & up["undone_at"].isna() & up["file_name"].isin(ILLUSTRATIVE_FILES)]
+
+
+def demo_uploads():
+    """The stored uploads of illustrative figures (bundled sample data) that are switched on."""
+    c = con()
+    return _demo_uploads(db_path(), data_version(c))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _seed_plans(db: str, version: int) -> tuple[str, ...]:
+    from loaders.actuals.sample import seed_plan_keys
+    return tuple(seed_plan_keys(_connection(db)))
+
+
+def demo_available() -> bool:
+    """Is there anything illustrative to show or hide (the bundled plans, the bundled illustrative file)?"""
+    c = con()
+    return bool(_seed_plans(db_path(), data_version(c))) or not demo_uploads().empty
+
+
+def show_demo() -> bool:
+    return bool(st.session_state.get("demo", st.session_state.get("_keep_demo", True)))
+
+
+def without_illustrative(rows):
+    """The same targets judged on published figures only (pure): an illustrative figure is never
+    laid over a published one, so dropping it leaves the target without a figure."""
+    if rows.empty or not rows["illustrative"].fillna(False).astype(bool).any():
+        return rows
+    ill = rows["illustrative"].fillna(False).astype(bool)
+    out = rows.copy()
+    for col in ("actual", "actual_verdict", "assigned_value", "actual_period", "actual_months", "actual_standing",
+                "actual_source", "actual_note"):
+        if col in out.columns:
+            out[col] = out[col].astype(object).where(~ill, None)
+    out["illustrative"] = False
+    if "n_values" in out.columns:
+        out.loc[ill, "n_values"] = 0
+    return reads.attach_status(out.drop(columns=[c for c in _VERDICT_COLS if c in out.columns]))
+
+
+_VERDICT_COLS = ("status", "percent", "rule", "severity", "period_vi", "period_en")
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _published(db: str, version: int, *args, **kwargs):
+    return without_illustrative(cached("status_table", db, version, *args, **kwargs))
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _demonstration(db: str, version: int, *args, **kwargs):
+    from chitieu.periods import parse_period
+    from loaders.actuals.sample import demo_figures
+    rows = cached("status_table", db, version, *args, **kwargs)
+    seeds = _seed_plans(db, version)
+    if rows.empty or not seeds:
+        return rows
+    period = args[1] if len(args) > 1 else kwargs.get("period", "FY")
+    shown = demo_figures(rows, parse_period(period).months, seeds)
+    if shown is rows:
+        return rows
+    return reads.attach_status(shown.drop(columns=[c for c in _VERDICT_COLS if c in shown.columns]))
+
+
+def statuses(*args, **kwargs):
+    """reads.status_table(...) as the reader chose to see it: the bundled plans with illustrative
+    figures for the targets without one (the demonstration), or published figures only."""
+    c = con()
+    if show_demo():
+        return _demonstration(db_path(), data_version(c), *args, **kwargs)
+    return _published(db_path(), data_version(c), *args, **kwargs)
+
+
+def has_figures(code: str, period: str, province: str | None) -> bool:
+    """Does the indicator have a numeric target with a figure (as the reader sees it)? For defaults."""
+    rows = statuses(None, period, None, code, province=province)
+    return bool(not rows.empty and (rows["comparator"] != "qualitative").any()
+                and (rows["value"].notna() & rows["actual"].notna()).any())
+
+
+def demo_banner(rows, year, language: str) -> None:
+    """Say plainly when a page shows illustrative figures, with the one click that hides them."""
+    if rows is None or rows.empty or not demo_available():
+        return
+    n = int(rows["illustrative"].fillna(False).astype(bool).sum()) if "illustrative" in rows else 0
+    left, right = st.columns([5, 1], vertical_alignment="center")
+    if show_demo() and n:
+        left.info(t("demo_banner", language, year=year, n=n, total=len(rows)), icon=":material/science:")
+        right.button(t("demo_off", language), key="demo_off", on_click=_set_demo, args=(False,))
+    elif not show_demo():
+        left.caption(t("demo_hidden", language))
+        right.button(t("demo_on", language), key="demo_on", on_click=_set_demo, args=(True,))
+
+
+def _set_demo(value: bool) -> None:
+    st.session_state["demo"] = value
 
 
 BIG = 200  # localities in a year beyond which pages start on one province
@@ -263,7 +418,9 @@ def status_title(r: dict, language: str, with_locality: bool = False) -> str:
     from ui.format import pct
     from ui.i18n import indicator_name, status_label
     share = f" · {pct(r['percent'])}" if pd.notna(r.get("percent")) else ""
-    head = f"{status_label(r['status'], language)}{share} — {indicator_name(r, language)}"
+    mark = f" ({t('illustrative_mark', language)})" if r.get("illustrative") else ""
+    number = f"{int(r['number'])}. " if pd.notna(r.get("number", None)) else ""
+    head = f"{number}{status_label(r['status'], language)}{share}{mark} — {indicator_name(r, language)}"
     return f"{head} — {r['locality_name']}" if with_locality else head
 
 
@@ -281,11 +438,10 @@ def why(r: dict, language: str) -> None:
                     f"{t('standing', language).lower()}: {standing})")
     else:
         st.markdown(f"**{t('target', language)}:** {tt}")
-    st.markdown(f"**{t('rule', language)}** `{r.get('rule')}`: "
-                f"{reads.explanation(r, language)}")
+    st.markdown(f"**{t('rule', language)}:** {reads.explanation(r, language)}")  # words, never the rule's code
     if r.get("illustrative"):
         st.caption(t("illustrative", language))
-    if r.get("actual_source"):
+    if isinstance(r.get("actual_source"), str) and r["actual_source"].strip():
         st.caption(f"{t('source', language)}: {r['actual_source']}")
     if (r.get("n_values") or 0) > 1:
         st.warning(t("conflict", language, n=int(r["n_values"])), icon=":material/warning:")
@@ -301,19 +457,160 @@ def status_list(rows, language: str, with_locality: bool = False, limit: int = 5
 TABLE_ROWS = 1000
 
 
-def table(df, columns: dict[str, str], numbers: Sequence[str] = (), percents: Sequence[str] = (), **kw):
+def table(df, columns: dict[str, str], numbers: Sequence[str] = (), percents: Sequence[str] = (),
+          wide: Sequence[str] = (), **kw):
     """A sortable table: `columns` maps source column -> header (already translated); numbers in
-    Vietnamese notation, still sorted as numbers."""
+    Vietnamese notation, still sorted as numbers. Columns in `wide` (long names, sentences) get the
+    room; the others stay narrow, so the table fits the page instead of running off to the right."""
     from ui.format import vn_table
     if len(df) > TABLE_ROWS:  # national scale: a table is for reading, filters narrow it down
         st.caption(t("table_cut", lang(), n=TABLE_ROWS, total=len(df)))
         df = df.head(TABLE_ROWS)
     view = df[list(columns)].rename(columns=columns)
-    for c in view.columns:  # text cells never read "None"; numeric ones keep their type for sorting
-        if view[c].dtype == object or pd.api.types.is_string_dtype(view[c]):
-            view[c] = view[c].astype(object).where(view[c].notna(), "–")
+    for c in view.columns:  # text cells never read "None" or "True"; numeric ones keep their type for sorting
+        if pd.api.types.is_bool_dtype(view[c]):
+            view[c] = view[c].map({True: t("yes", lang()), False: ""})
+        elif view[c].dtype == object or pd.api.types.is_string_dtype(view[c]):
+            cells = view[c].astype(object)
+            missing = cells.isna() | cells.map(lambda v: isinstance(v, str) and v.strip() in ("None", "nan", ""))
+            view[c] = cells.where(~missing, "–").map(lambda v: t("yes", lang()) if v is True else
+                                                     ("" if v is False else v))
+    if wide:
+        config = {h: st.column_config.Column(width="large" if c in wide else "small")
+                  for c, h in columns.items()}
+        kw.setdefault("column_config", config)
     return st.dataframe(vn_table(view, [columns[c] for c in numbers], [columns[c] for c in percents]),
                         hide_index=True, **kw)
+
+
+def figure_kind(rows, language: str) -> list[str]:
+    """Per row: '◇ minh họa' (illustrative), 'công bố' (a reported figure) or '–' (none)."""
+    return [t("illustrative_mark", language) if ill is True else (t("published_mark", language) if pd.notna(p) and p
+            else "–") for ill, p in zip(rows["illustrative"], rows["actual_period"])]
+
+
+# ---------------------------------------------------------------- actuals page: preview and history
+
+
+def _period_words(code, language: str) -> str:
+    from chitieu.periods import parse_period
+    if not code:
+        return "–"
+    try:
+        return parse_period(code).label(language)
+    except Exception:  # noqa: BLE001 — an unreadable period is shown as typed; its row carries the error
+        return str(code)
+
+
+def _standing_words(code, language: str) -> str:
+    return next((s.label(language) for s in STANDINGS if s.code == code), "–" if not code else str(code))
+
+
+def error_lines(preview, language: str, limit: int = 10) -> str:
+    """'- Dòng 5 (Số liệu): lý do' for each row with an error, so the red box says which row and why."""
+    lines = [f"- {t('row_ref', language, row=r.row)} ({r.sheet}): "
+             + "; ".join(i.message(language) for i in r.issues if i.severity == "error")
+             for r in preview.rows if r.outcome == "error"]
+    more = len(lines) - limit
+    return "\n".join(lines[:limit] + ([f"- … (+{more})"] if more > 0 else []))
+
+
+def preview_table(preview, language: str) -> None:
+    """The dry run as a reader-facing table: rows with errors first, the reason next to the row
+    number, indicator names and periods in words (no codes)."""
+    cat = read("catalogue")
+    names = dict(zip(cat["code"], cat["name_en" if language == "en" else "name_vi"]))
+    order = {"error": 0, "warning": 1, "ok": 2}
+    recs = sorted(preview.rows, key=lambda r: (order.get(r.outcome, 3), r.sheet, r.row))
+    df = pd.DataFrame([{
+        "row": t("row_ref", language, row=r.row), "outcome": t(f"outcome_{r.outcome}", language),
+        "why": "; ".join(i.message(language) for i in r.issues),
+        "locality": r.locality_name, "indicator": names.get(r.indicator, r.indicator) + (f" ({r.scope})" if r.scope
+                                                                                         else ""),
+        "period": _period_words(r.period, language), "value": r.value if r.verdict is None else None,
+        "verdict": {"dat": "Đạt", "khong_dat": "Không đạt"}.get(r.verdict, ""), "unit": r.unit,
+        "standing": _standing_words(r.standing, language),
+        "change": t(f"change_{r.change}", language) if r.change else "",
+        "previous_value": r.previous_value} for r in recs])
+    cols = ["row", "outcome", "why", "locality", "indicator", "period", "value", "verdict", "unit", "standing",
+            "change", "previous_value"]
+    from ui.i18n import column_label
+    table(df, {c: column_label(c, language) for c in cols}, numbers=["value", "previous_value"],
+          wide=["why", "indicator"], key="preview_table")
+
+
+def uploads_view(uploads, language: str):
+    """The upload history for reading: bundled sample files named in words, times to the minute."""
+    from loaders.actuals.sample import ILLUSTRATIVE_FILES
+    view = uploads.copy()
+    view["file_name"] = [
+        (t("sample_illustrative" if f in ILLUSTRATIVE_FILES else "sample_reported", language) if sample else f)
+        for f, sample in zip(view["file_name"], view["sample"])]
+    for col in ("uploaded_at", "undone_at"):
+        view[col] = [v.strftime("%d/%m/%Y %H:%M") if pd.notna(v) else "" for v in pd.to_datetime(view[col])]
+    return view
+
+
+def undo_box(uploads, shown, writer, language: str) -> None:
+    """Undo an upload: the one just made is offered first, and a second click confirms."""
+    from chitieu.auth import forbidden_localities
+    from chitieu.errors import UserError
+    from chitieu.store.actuals import undo_upload
+    undoable = uploads[uploads["undone_at"].isna()]["upload_id"].tolist()
+    if not undoable:
+        return
+    label = dict(zip(shown["upload_id"], shown["file_name"]))
+    mine = st.session_state.get("stored_id")
+    if mine in undoable and st.session_state.get("_undo_offered") != mine:  # a new upload: offer it first
+        st.session_state.update({_widget_key("undo_id"): mine, "_keep_undo_id": mine, "_undo_offered": mine})
+    first = mine if mine in undoable else next(iter(uploads[~uploads["sample"].astype(bool)]["upload_id"]),
+                                               undoable[0])
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    uid = int(select("undo_id", t("undo_pick", language), undoable, first, where=left,
+                     format_func=lambda i: f"#{i} — {label[i]}"))
+    def denied() -> bool:  # an analyst undoes only uploads wholly within their localities
+        n = len(forbidden_localities(writer, reads.upload_localities(con(), uid), con()))
+        if n:
+            st.error(t("no_right_undo", language, n=n))
+        return bool(n)
+
+    if right.button(t("undo", language), key="undo_btn") and not denied():
+        st.session_state["undo_ask"] = uid
+    if st.session_state.get("undo_ask") != uid:
+        return
+    rows = int(uploads.set_index("upload_id").at[uid, "rows_accepted"])
+    st.warning(t("undo_ask", language, id=uid, file=label[uid], n=rows), icon=":material/undo:")
+    yes, no = st.columns([1, 4])
+    if no.button(t("undo_no", language), key="undo_no"):
+        st.session_state.pop("undo_ask", None)
+        st.rerun()
+    if yes.button(t("undo_yes", language), type="primary", key="undo_yes"):
+        st.session_state.pop("undo_ask", None)
+        if denied():
+            return
+        try:
+            undo_upload(con(), uid, writer.username)
+            after_write()
+            st.success(t("undone", language, id=uid))
+        except UserError as exc:
+            st.error(exc.en if language == "en" else exc.vi)
+
+
+def counts_table(counts, language: str) -> None:
+    """[group, status, n] as a table: one row per group, one column per status (icon and words)."""
+    from ui.charts import STATUS_ORDER
+    from ui.i18n import status_label
+    if counts.empty:
+        return
+    group = counts.columns[0]
+    wide = counts.pivot_table(index=group, columns="status", values="n", aggfunc="sum", fill_value=0)
+    cols = [s for s in STATUS_ORDER if s in wide.columns]
+    wide = wide[cols].astype(int)
+    wide.insert(0, "total", wide.sum(axis=1))
+    view = wide.reset_index()
+    headers_ = {group: t("group", language), "total": t("total", language),
+                **{s: status_label(s, language) for s in cols}}
+    table(view, headers_, numbers=["total", *cols], wide=[group])
 
 
 def headers(language: str, *keys: str) -> list[str]:

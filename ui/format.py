@@ -69,3 +69,16 @@ def vn_table(df: pd.DataFrame, numbers: list[str] | None = None, percents: list[
     fmt = {c: num for c in numbers if c not in percents}
     fmt.update({c: pct for c in percents})
     return df.style.format(fmt, na_rep="–")
+
+
+def comparator_label(code: str, lang: str = "vi") -> str:
+    """How a comparator reads (≥, ≤, 'vượt chỉ tiêu giao', 'định tính'), never its code."""
+    from ui.i18n import STRINGS, t
+    return t(f"cmp_{code}", lang) if f"cmp_{code}" in STRINGS else str(code)
+
+
+def name_unit(name, unit) -> str:
+    """'Tỷ lệ hộ nghèo (%)', or the bare name when there is no unit (never an empty '()')."""
+    name = "" if _missing(name) else str(name)
+    unit = "" if _missing(unit) else str(unit).strip()
+    return f"{name} ({unit})" if unit else name

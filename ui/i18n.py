@@ -27,10 +27,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "all_provinces": ("Tất cả", "All"),
     "share_hint": ("Đường dẫn trên thanh địa chỉ giữ nguyên các bộ lọc: sao chép để chia sẻ đúng màn hình này.",
                    "The address bar keeps every filter: copy it to share exactly this view."),
-    "empty_db": ("Chưa có dữ liệu. Hãy tải kế hoạch lên ở trang **Kế hoạch** (hoặc chạy "
-                 "`python -m loaders build` để nạp dữ liệu mẫu), rồi nhập số liệu ở trang **Nhập số liệu**.",
-                 "No data yet. Upload a plan on the **Plans** page (or run `python -m loaders build` to load "
-                 "the sample data), then enter actuals on the **Enter actuals** page."),
+    "empty_db": ("Chưa có dữ liệu. Hãy tải kế hoạch lên ở trang **Kế hoạch**, rồi nhập số liệu ở trang "
+                 "**Nhập số liệu**.",
+                 "No data yet. Upload a plan on the **Plans** page, then enter actuals on the **Enter actuals** "
+                 "page."),
     "empty_year": ("Năm {year} chưa có kế hoạch nào. Chọn năm khác ở thanh bên.",
                    "No plan for {year}. Choose another year in the sidebar."),
     "db_busy": ("Không mở được cơ sở dữ liệu: {msg}", "Cannot open the database: {msg}"),
@@ -41,7 +41,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "kpi_met": ("Đạt / vượt", "Met / exceeded"),
     "kpi_on_track": ("Đúng tiến độ", "On track"),
     "kpi_behind": ("Chưa đạt / có nguy cơ", "Not met / at risk"),
-    "kpi_no_data": ("Chưa có số liệu / chưa đánh giá", "No data / not assessable"),
+    "kpi_no_data": ("Chưa có số liệu", "No data yet"),
+    "kpi_no_data_help": ("{share} trong {total} chỉ tiêu; gồm cả chỉ tiêu chưa đánh giá được và chỉ tiêu chờ cấp trên "
+                         "giao số.", "{share} of {total} targets; includes targets that cannot be judged yet and "
+                         "those waiting for an assigned figure."),
     "share_of_targets": ("{share} trong {total} chỉ tiêu", "{share} of {total} targets"),
     "by_locality": ("Theo địa phương", "By locality"),
     "by_category": ("Theo lĩnh vực", "By area"),
@@ -78,7 +81,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "percent": ("% hoàn thành", "% achieved"),
     "period": ("Kỳ", "Period"),
     "standing": ("Mức độ", "Standing"),
-    "rule": ("Quy tắc", "Rule"),
+    "rule": ("Cách đánh giá", "How it is judged"),
     "source": ("Nguồn", "Source"),
     "illustrative": ("Số liệu minh họa (không phải số thật)", "Illustrative figure (not a real report)"),
     "conflict": ("Có {n} số khác nhau được báo cáo cho cùng kỳ: xem lịch sử.",
@@ -143,7 +146,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "confirm": ("Xác nhận ghi", "Confirm and store"),
     "confirmed": ("Đã ghi {n} dòng (lần tải lên số {id}).", "{n} rows stored (upload #{id})."),
     "blocked": ("Có lỗi: chưa ghi gì. Sửa tệp rồi tải lại.", "There are errors: nothing stored. Fix the file and upload again."),
-    "uploads": ("4. Lịch sử tải lên", "4. Upload history"),
+    "uploads": ("Lịch sử tải lên", "Upload history"),
     "undo": ("Hoàn tác lần tải lên", "Undo upload"),
     "undone": ("Đã hoàn tác lần tải lên số {id}.", "Upload #{id} undone."),
     "no_right_undo": ("Không hoàn tác được: lần tải lên này có số liệu của {n} địa phương bạn không phụ trách.",
@@ -182,6 +185,58 @@ STRINGS: dict[str, tuple[str, str]] = {
     "related_successor": ("Từ ngày 01/7/2025, địa bàn này thuộc", "Since 1 July 2025 this area belongs to"),
     "related_years": ("kế hoạch năm", "plans of"),
     "related_no_plan": ("chưa có kế hoạch", "no plan yet"),
+    # Shared widgets and the demonstration figures
+    "choose": ("Chọn…", "Choose…"),
+    "choose_localities": ("Chọn ít nhất một địa phương ở ô bên trên.", "Choose at least one locality above."),
+    "choose_many": ("Chọn một hoặc nhiều…", "Choose one or more…"),
+    "demo_toggle": ("Hiện số liệu minh họa", "Show illustrative figures"),
+    "demo_toggle_help": ("Số minh họa là số giả định để giới thiệu phần mềm, không phải số liệu công bố. Bỏ chọn để "
+                         "chỉ xem số liệu công bố.", "Illustrative figures are made up to show what the product "
+                         "does; they are not published figures. Untick to see published figures only."),
+    "demo_banner": ("**Năm {year} có số liệu minh họa.** {n} trong {total} chỉ tiêu được đánh giá bằng số giả định "
+                    "(ghi «◇ minh họa»), không phải số liệu công bố. Số liệu công bố thật được giữ riêng.",
+                    "**{year} holds illustrative figures.** {n} of {total} targets are judged on made-up figures "
+                    "(marked «◇ illustrative»), not published ones. Real published figures are kept apart."),
+    "demo_off": ("Chỉ xem số liệu công bố", "Published figures only"),
+    "demo_hidden": ("Đang ẩn số liệu minh họa: chỉ tính số liệu công bố.",
+                    "Illustrative figures hidden: only published figures count."),
+    "demo_on": ("Hiện lại số liệu minh họa", "Show illustrative figures again"),
+    "year_demo": ("{year} (có số minh họa)", "{year} (illustrative figures)"),
+    "illustrative_mark": ("◇ minh họa", "◇ illustrative"),
+    "published_mark": ("công bố", "published"),
+    "col_number": ("STT", "No."),
+    "col_figure_kind": ("Loại số liệu", "Figure"),
+    "counts_table": ("Số chỉ tiêu theo trạng thái (bảng)", "Targets by status (table)"),
+    "group": ("Nhóm", "Group"),
+    "total": ("Tổng", "Total"),
+    "no_actuals_selection": ("Chưa có số liệu thực hiện của «{name}» ở các địa phương đã chọn trong năm {year}, nên "
+                             "chưa xếp hạng được.", "No actual figure for «{name}» in the chosen localities in "
+                             "{year} yet, so there is no ranking."),
+    "no_targets_year": ("Các địa phương đã chọn không có chỉ tiêu nào trong số đã chọn ở năm {year}.",
+                        "The chosen localities have none of the chosen targets in {year}."),
+    "locs_without": ("Không có chỉ tiêu đã chọn trong năm {year} ở: {names}.",
+                     "None of the chosen targets in {year} for: {names}."),
+    "dry_run_done": ("3. Đã ghi vào cơ sở dữ liệu", "3. Stored"),
+    "error_rows": ("Các dòng có lỗi", "Rows with errors"),
+    "row_ref": ("Dòng {row}", "Row {row}"),
+    "undo_ask": ("Hoàn tác lần tải lên số {id} («{file}», {n} dòng)? Các số liệu của lần đó sẽ thôi được dùng để "
+                 "đánh giá (vẫn giữ trong lịch sử).", "Undo upload #{id} («{file}», {n} rows)? Its figures will no "
+                 "longer be used (they stay in the history)."),
+    "undo_yes": ("Có, hoàn tác", "Yes, undo it"),
+    "undo_no": ("Thôi", "Cancel"),
+    "undo_pick": ("Lần tải lên", "Upload"),
+    "sample_reported": ("Số liệu mẫu: số liệu công bố", "Sample: published figures"),
+    "sample_illustrative": ("Số liệu mẫu: số minh họa", "Sample: illustrative figures"),
+    "sample_demo": ("Năm minh họa: số minh họa cho mọi chỉ tiêu mẫu", "Demonstration: illustrative figures for every "
+                    "sample target"),
+    "yes": ("Có", "Yes"),
+    "outcome_ok": ("Hợp lệ", "OK"), "outcome_warning": ("Cảnh báo", "Warning"), "outcome_error": ("Lỗi", "Error"),
+    "change_new": ("Mới", "New"), "change_same": ("Không đổi", "Unchanged"),
+    "change_revision": ("Điều chỉnh (số chính thức thay số ước tính)", "Revision (official replaces estimate)"),
+    "change_supersede": ("Thay số cũ", "Replaces the stored figure"),
+    "cmp_ge": ("≥", "≥"), "cmp_gt": (">", ">"), "cmp_le": ("≤", "≤"), "cmp_lt": ("<", "<"), "cmp_eq": ("=", "="),
+    "cmp_between": ("trong khoảng", "a range"), "cmp_exceed_assigned": ("vượt chỉ tiêu giao", "exceed the assigned"),
+    "cmp_qualitative": ("định tính", "qualitative"),
 }
 
 

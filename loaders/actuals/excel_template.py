@@ -17,6 +17,10 @@ from chitieu.actuals import LocalityIndex
 from chitieu.errors import UserError
 from chitieu.excel_safe import escape_cell
 from chitieu.model import COMPARATOR_SYMBOLS
+
+# A cell may not start with "=" (safe() would write the text "'="): the comparators that read as
+# a sign in a sentence are written as words here.
+_TEMPLATE_WORDS = {"eq": "bằng", "between": "từ … đến"}
 from chitieu.periods import PERIOD_CHOICES, STANDING_CHOICES
 from chitieu.store.plans import targets_for
 
@@ -113,7 +117,7 @@ def build_template(con, localities: list[tuple[str, str, str]], year: int) -> Wo
         for t in targets.itertuples(index=False):
             r += 1
             values = [f"{scheme}:{code}", name, year, t.indicator, t.indicator_name_vi, t.scope or "",
-                      COMPARATOR_SYMBOLS.get(t.comparator, t.comparator),
+                      _TEMPLATE_WORDS.get(t.comparator) or COMPARATOR_SYMBOLS.get(t.comparator, t.comparator),
                       None if t.value != t.value else t.value, None if t.value_high != t.value_high else t.value_high,
                       t.unit or "", None, None, None, None, None]
             for c, (v, (_, _, editable)) in enumerate(zip(values, COLUMNS), start=1):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import math
 
 from chitieu.actuals import ERROR, Preview, plan_changes, unit_factor, validate
 from chitieu.numbers import format_vn
@@ -25,6 +26,10 @@ from loaders.actuals.excel_read import RawRow
 
 ACTUALS_DIR = DATA_DIR / "actuals"
 SAMPLE_FILES = (("reported.csv", False), ("illustrative.csv", True))
+# The demonstration: illustrative figures made at read time for every bundled target without one
+# (demo_figures); the bundled illustrative.csv is stored and marked the same way.
+ILLUSTRATIVE_FILES = ("data/actuals/illustrative.csv",)
+DEMO_LABEL = "Số minh họa — không phải số liệu công bố / illustrative figure"
 
 
 def _raw_rows(path, illustrative: bool) -> tuple[list[RawRow], dict[int, dict]]:
@@ -73,6 +78,99 @@ def sample_preview(con, name: str, illustrative: bool, context=None) -> Preview:
                       uploader="sample", shape="sample", rows=kept)
     preview.dropped = [r for r in rows if r.outcome == ERROR]  # e.g. a locality whose plan is not loaded
     return preview
+
+
+def _share(*key) -> float:
+    """A stable number in [0, 1) for a target: the same database gives the same demonstration."""
+    return int(hashlib.sha256("|".join(map(str, key)).encode()).hexdigest()[:8], 16) / 2 ** 32
+
+
+def _demo_value(t: dict, u: float):
+    """(period, value, verdict text, assigned value, standing) of a made-up figure for target t.
+
+    About a third exceed, a quarter meet, some are on track or at risk at 9 months (running
+    totals), the rest fall short, so every status shows up; the direction of the indicator is
+    respected (a poverty rate meets its target by going down)."""
+    cmp_, v, vh = t["comparator"], t["value"], t["value_high"]
+    if cmp_ == "qualitative":
+        return "FY", None, "Đạt" if u < 0.75 else "Không đạt", None, "official"
+    assigned = None
+    if cmp_ == "exceed_assigned":
+        assigned = v if v == v and v is not None else 100.0
+        v = assigned
+    if v is None or v != v:
+        return None
+    ratio = 1.12 if u < 0.35 else 1.0 if u < 0.65 else 0.97 if u < 0.80 else 0.86
+    lower = t.get("direction") == "lower_is_better"
+    if cmp_ == "between" and vh == vh and vh is not None:
+        low, high = sorted((float(v), float(vh)))
+        x = (low + high) / 2 if ratio == 1.0 else (high * 1.04 if (ratio > 1) != lower else low * 0.96) \
+            if ratio > 1 else (low * 0.9 if not lower else high * 1.1)
+    elif t.get("direction") == "target_band" or cmp_ == "eq":
+        x = float(v) * (1.0 if ratio >= 1 else ratio)
+    else:
+        x = float(v) * (2 - ratio if lower else ratio)
+    period, standing = "FY", "official"
+    if t.get("kind") == "flow" and 0.65 <= u < 0.85:   # a running total at 9 months: on track or behind pace
+        period, standing = "9M", "estimate"
+        x = float(v) * (0.78 if u < 0.75 else 0.62)
+    if t.get("unit") == "%" and x > 100:  # a rate never passes 100 %: halfway from the target to 100
+        x = float(v) + (100 - float(v)) / 2
+    if float(v).is_integer() and t.get("unit") not in ("%", "‰") and float(v) < 1000:  # counts stay whole
+        x = float(math.ceil(x) if x >= float(v) else math.floor(x))
+    x = round(x, 2) if abs(x) < 1000 else round(x)
+    return period, x, None, assigned, standing
+
+
+def seed_plan_keys(con) -> list[str]:
+    """The plans the build loaded from data/plans (the bundled sample), not an analyst's."""
+    return query_df(con, "SELECT plan_key FROM plans WHERE loaded_by = 'build' ORDER BY 1")["plan_key"].tolist()
+
+
+_MONTHS = {"FY": 12, "9M": 9}
+
+
+def demo_figures(rows, months: int = 12, plan_keys=None):
+    """The demonstration: an illustrative figure for every bundled target that has no figure yet
+    (pure; rows as chitieu.store.reads.target_rows returns them, the verdict columns are judged
+    again by the caller). Nothing is stored: the database keeps only real and reported figures,
+    and a reader switches the demonstration off in one click. A figure is never laid over an
+    existing one, and targets outside the catalogue ("unmapped") stay without one.
+
+    plan_keys: the bundled plans (seed_plan_keys); None means every row."""
+    if rows.empty:
+        return rows
+    out = rows.copy()
+    todo = out["actual_period"].isna() & (out["indicator"] != "unmapped") & out["direction"].notna()
+    if plan_keys is not None:
+        todo &= out["plan_key"].isin(list(plan_keys))
+    if not todo.any():
+        return rows
+    for col in ("actual", "assigned_value"):
+        out[col] = out[col].astype(object)
+    for col in ("actual_verdict", "actual_period", "actual_standing", "actual_note", "actual_source"):
+        if col in out.columns:
+            out[col] = out[col].astype(object)
+    if "actual_months" in out.columns:
+        out["actual_months"] = out["actual_months"].astype(object)
+    for i in out.index[todo]:
+        t = out.loc[i].to_dict()
+        key = (t["locality_scheme"], t["locality_code"], t["indicator"], t["scope"] or "", int(t["year"]))
+        made = _demo_value(t, _share(*key))
+        if made is None or _MONTHS[made[0]] > months:
+            continue
+        period, value, verdict, assigned, standing = made
+        out.at[i, "actual"] = value
+        out.at[i, "actual_verdict"] = {"Đạt": "dat", "Không đạt": "khong_dat"}.get(verdict)
+        out.at[i, "assigned_value"] = assigned
+        out.at[i, "actual_period"] = period
+        out.at[i, "actual_standing"] = standing
+        out.at[i, "illustrative"] = True
+        if "actual_note" in out.columns:
+            out.at[i, "actual_note"] = DEMO_LABEL
+        if "actual_months" in out.columns:
+            out.at[i, "actual_months"] = _MONTHS[period]
+    return out
 
 
 def load_sample_actuals(con) -> dict:
