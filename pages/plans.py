@@ -1,80 +1,109 @@
-"""Kế hoạch: upload a plan, review the extracted targets (fix, map, drop), confirm; stored plans; catalogue."""
+"""Kế hoạch: upload a plan, review what was read (locality, year, targets), save; stored plans; catalogue.
+
+What the review decides and says is in ui/plan_review.py (pure); this page lays it out. The
+review's widgets are keyed by the file's content hash, so a second file starts afresh.
+"""
 import dataclasses
 import hashlib
 
-import pandas as pd
 import streamlit as st
 
 from chitieu.errors import UserError
-from chitieu.model import COMPARATORS, PlanTarget
-from chitieu.auth import can_write
-from chitieu.store.plans import locality_key, save_plan
-from loaders.plans.extract import extract_document
-from loaders.plans.locality import detect_locality
+from chitieu.store.plans import PlanExists, save_plan
+from loaders.plans.isolated import read_plan_upload  # parsed in a capped child process (issue 10)
 from ui import auth as auth_ui
 from ui import common
-from ui.i18n import column_label, t
+from ui import plan_review as pr
+from ui.i18n import t
 
 lang = common.filters()["lang"]
 st.title(t("page_plans", lang))
 catalogue = common.read("catalogue")
 writer = auth_ui.write_gate(lang)  # analysts and admins only
-up = None if writer is None else st.file_uploader(t("upload_plan", lang), type=["txt", "docx", "pdf"],
-                                                  key="plan_file")
+up = None if writer is None else st.file_uploader(t("upload_plan", lang), type=["txt", "docx", "pdf"], key="plan_file")
 if up is not None:
     data = up.getvalue()
     sha = hashlib.sha256(data).hexdigest()
+    k = f"{sha[:16]}_{lang}"  # every widget of the review belongs to this file (and language)
     if st.session_state.get("plan_sha") != sha:  # extract once per file, not per rerun
         try:
-            st.session_state.update(plan=extract_document(data, up.name), plan_sha=sha, plan_error=None)
+            st.session_state.update(plan=read_plan_upload(data, up.name), plan_sha=sha, plan_error=None)
         except UserError as exc:
-            st.session_state.update(plan=None, plan_sha=sha, plan_error=exc.en if lang == "en" else exc.vi)
+            st.session_state.update(plan=None, plan_sha=sha, plan_error=exc.message(lang))
     plan = st.session_state["plan"]
     if plan is None:
         st.error(st.session_state["plan_error"], icon=":material/error:")
     else:
         st.success(t("extracted", lang, n=len(plan.targets)))
-        left, right = st.columns([3, 1])
-        name = left.text_input(t("override_locality", lang), plan.locality.name, key="plan_locality")
-        year = right.number_input(t("override_year", lang), 2000, 2100, plan.year or 2025, key="plan_year")
-        if plan.locality.scheme == "unresolved" or plan.locality.candidates:
-            st.warning(t("locality_unresolved", lang, name=f"{plan.locality.name} — {plan.locality.note}"))
-        st.caption(t("unmapped_hint", lang))
-        rows = pd.DataFrame([{"keep": True, **tg.to_dict()} for tg in plan.targets])
-        labels = dict(zip(catalogue["code"], catalogue["name_en" if lang == "en" else "name_vi"]))
+        left, right = st.columns([4, 1])
+        year = right.number_input(t("override_year", lang), 1990, 2100, plan.year, key=f"plan_year_{k}",
+                                  placeholder=pr.tr("year_placeholder", lang))
+        both = len(pr.schemes(year)) > 1  # 2025: units before and after the reform of 1 July
+        options, detected = pr.locality_options(plan.locality, year), f"{plan.locality.scheme}:{plan.locality.code}"
+        choice = left.selectbox(pr.tr("locality_choice", lang), options, key=f"plan_loc_{k}_{'-'.join(pr.schemes(year))}",
+                                index=options.index(detected) if detected in options else None,
+                                format_func=lambda key: pr.unit_label(key, lang, both), accept_new_options=True,
+                                placeholder=pr.tr("locality_placeholder", lang))
+        loc, status = pr.resolve_choice(choice, year, plan.locality, plan.text)
+        (st.success if status == "resolved" else st.warning)(
+            pr.locality_message(status, loc, plan.locality, len(pr.candidate_keys(plan.locality, year)), both, lang),
+            icon=":material/location_on:" if status == "resolved" else ":material/warning:")
+        indicators = pr.indicator_choices(catalogue, lang)
+        base, ver = f"plan_rows_{k}", f"plan_ver_{k}"
+        if base not in st.session_state:
+            st.session_state[base], st.session_state[ver] = pr.review_rows(plan.targets, indicators, lang), 0
+        st.caption(pr.tr("rows_caption", lang, n=int((st.session_state[base]["doubt"] != "").sum())))
+        col, cc = {c: pr.tr("col_" + c, lang) for c in pr.EDIT_COLUMNS}, st.column_config
         edited = st.data_editor(
-            rows, key="plan_editor", hide_index=True, disabled=["text", "start", "end"],
-            column_order=["keep", "indicator", "indicator_label", "scope", "comparator", "value", "value_high",
-                          "unit", "text", "note"],
-            column_config={
-                "keep": st.column_config.CheckboxColumn(t("keep", lang), width="small"),
-                "indicator": st.column_config.SelectboxColumn(
-                    t("indicator", lang), options=["unmapped", *labels], width="large", required=True,
-                    format_func=lambda c: c if c == "unmapped" else f"{labels.get(c, c)} [{c}]"),
-                "comparator": st.column_config.SelectboxColumn(column_label("comparator", lang),
-                                                               options=list(COMPARATORS), required=True),
-                **{c: column_label(c, lang) for c in ("indicator_label", "scope", "value_high", "unit", "note")},
-                "value": st.column_config.NumberColumn(t("target", lang), format="%.2f"),
-                "text": st.column_config.TextColumn(t("plan_sentence", lang), width="large")})
-        if st.button(t("save_plan", lang), type="primary", key="save_plan"):
-            fields = {f.name for f in dataclasses.fields(PlanTarget)}
-            kept = [PlanTarget(**{k: (None if pd.isna(v) else v) for k, v in r.items() if k in fields})
-                    for r in edited[edited["keep"]].to_dict("records")]
-            locality = plan.locality if name == plan.locality.name else detect_locality(name, int(year))
-            saved = dataclasses.replace(plan, targets=kept, year=int(year), locality=locality)
-            if not can_write(writer, *locality_key(saved), common.con()):
-                st.error(t("no_right", lang, name=locality.name), icon=":material/lock:")
+            st.session_state[base], key=f"plan_editor_{k}_{st.session_state[ver]}", num_rows="dynamic",
+            hide_index=True, column_order=pr.EDIT_COLUMNS, disabled=["doubt"], column_config={
+                "keep": cc.CheckboxColumn(col["keep"], width=55, default=True),
+                "indicator": cc.SelectboxColumn(col["indicator"], options=list(indicators), width=180, required=True,
+                                                default=pr.tr("unmapped", lang)),
+                "comparator": cc.SelectboxColumn(col["comparator"], options=list(pr.comparator_labels(lang).values()),
+                                                 width=80, required=True, default="≥"),
+                **{c: cc.TextColumn(col[c], width=w, default="") for c, w in (
+                    ("value", 70), ("unit", 80), ("text", 170), ("doubt", 150), ("value_high", 70),
+                    ("indicator_label", 200), ("scope", 150), ("note", 200))}})
+        sents = pr.sentences(plan.text, plan.targets)
+        a, b = st.columns([5, 1], vertical_alignment="bottom")
+        pick = a.selectbox(pr.tr("add_from_sentence", lang), range(len(sents)), index=None, key=f"plan_sent_{k}",
+                           format_func=lambda i: sents[i][2][:180], placeholder=pr.tr("sentence_placeholder", lang))
+        if b.button(pr.tr("add_row", lang), key=f"plan_add_{k}", disabled=pick is None):
+            s, e, sentence = sents[pick]
+            st.session_state[base] = pr.add_row(edited, sentence, (s, e), pr.read_sentence(sentence), indicators, lang)
+            st.session_state[ver] += 1
+            st.rerun()
+        sure = status != "resolved" and st.checkbox(pr.tr("confirm_unresolved", lang), key=f"plan_unres_{k}")
+        confirm = f"plan_exists_{k}"  # the store said: that locality already has a plan for that year
+        if st.session_state.get(confirm):
+            st.warning(st.session_state[confirm], icon=":material/warning:")
+        replace = bool(st.session_state.get(confirm)) and st.button(pr.tr("replace", lang), key=f"plan_replace_{k}")
+        if st.button(t("save_plan", lang), type="primary", key="save_plan") or replace:
+            targets, errors = pr.to_targets(edited, indicators, dict(zip(catalogue["code"], catalogue["unit"])), lang)
+            saved = dataclasses.replace(plan, targets=targets, year=None if year is None else int(year), locality=loc)
+            st.session_state[confirm] = None
+            if problems := pr.save_problems(errors, year, targets, status, sure, lang):
+                st.error(pr.tr("not_saved", lang) + "\n- " + "\n- ".join(problems), icon=":material/error:")
             else:
-                save_plan(common.con(), saved, actor=writer.username)
-                common.after_write()
-                st.success(t("saved_plan", lang, plan=plan.plan_key, n=len(kept)), icon=":material/check:")
+                try:
+                    res = save_plan(common.con(), saved, actor=writer.username, user=writer, replace=replace)
+                except PlanExists as exc:
+                    st.session_state[confirm] = exc.message(lang)
+                    st.rerun()
+                except UserError as exc:  # no right over this locality
+                    st.error(exc.message(lang), icon=":material/lock:")
+                else:
+                    common.after_write()
+                    st.success(pr.saved_message(res.status, loc.name, saved.year, res.targets, lang),
+                               icon=":material/check:")
 
 st.subheader(t("stored_plans", lang))
 plans = common.read("plans")
 if plans.empty:
     common.empty_state(t("no_plans", lang))
 else:
-    common.table(plans, {c: column_label(c, lang) for c in ["plan_key", "locality_name", "province", "year",
-                                                           "targets", "loaded_at"]}, key="plans_table")
+    view = pr.stored_plans(plans, lang)
+    common.table(view, {c: c for c in view.columns}, numbers=[pr.tr("col_targets", lang)], key="plans_table")
 with st.expander(t("catalogue", lang)):
     common.table(catalogue, {c: t("cat_" + c, lang) for c in catalogue.columns}, key="catalogue_table")
