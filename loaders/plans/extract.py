@@ -358,8 +358,12 @@ def _segment_targets(doc: Doc, seg: Segment, own: list[Match], siblings: list[Me
         unit, unit_note = _unit(ind, mention)
         if mention.zero:
             unit = ind.unit
-        base = dict(indicator=code, comparator=_comparator(ind, mention), value=value,
-                    value_high=mention.value_high, unit=unit, indicator_label=match.alias,
+        v, vh = value, mention.value_high
+        if code.endswith("_growth") and v is not None and mention.unit == "%" \
+                and re.search(r"\bgiam\s*$", ocr[max(seg.start, mention.start - 12):mention.start]):
+            v, vh = -v, (-vh if vh is not None else None)  # "nhập khẩu …, giảm 6,52%": a planned fall
+        base = dict(indicator=code, comparator=_comparator(ind, mention), value=v,
+                    value_high=vh, unit=unit, indicator_label=match.alias,
                     note="; ".join(n for n in (note, unit_note) if n))
         if subjects:
             for i, (a, b) in enumerate(subjects):
@@ -439,6 +443,7 @@ def _clause_targets(doc: Doc, start: int, end: int, subject: Match | None, sibli
         pieces = _qualitative_pieces(doc, start, end, excluded)
     else:
         pieces = _split_between(doc, start, end, mentions) if len(mentions) > 1 else [(start, end)]
+        pieces = _figureless_ends(doc, pieces, mentions, excluded)
     segs: list[Segment] = []
     for i, (a, b) in enumerate(pieces):
         ms = [m for m in mentions if a <= m.start < b] if mentions else []
@@ -495,6 +500,53 @@ def _restatement(doc: Doc, m: Mention, prev: Mention | None, end: int) -> bool:
     if doc.year and int(vs.group(1)) <= doc.year - 2:
         return True
     return prev is not None and prev.unit == "%" and bool(re.search(r"\bchiem\s*$", doc.ocr[max(0, prev.start - 12):prev.start]))
+
+
+# A part that starts with what is to be done: "xây dựng xã đạt vững mạnh…", "đạt chuẩn nông thôn mới…"
+_TARGET_VERB = re.compile(r"(?:xay dung|dat|giu vung|duy tri|phan dau|hoan thanh|nang cao|thuc hien|tiep tuc"
+                          r"|on dinh|bao dam|dam bao|phat trien|khong de)\b")
+
+
+def _sure_name(doc: Doc, a: int, b: int, excluded) -> bool:
+    """A catalogue name stands whole in text[a:b] (or a keep phrase: "giữ vững …")."""
+    if _KEEP.search(doc.ocr, a, b):
+        return True
+    return any(m.quality == 1 and not {"order", "partial", "missing-words"}.intersection(getattr(m, "reasons", ()))
+               and m.matched >= 3 for m in _own_match(doc, a, b, excluded))
+
+
+def _figureless_ends(doc: Doc, pieces, mentions: list[Mention], excluded) -> list[tuple[int, int]]:
+    """A target with no figure before the first or after the last figure of a clause is its own
+    row: "giữ vững chuẩn quốc gia về y tế và nâng cao … 10/10 thôn văn hóa, xây dựng xã đạt vững
+    mạnh về quốc phòng-an ninh" is three targets. Cut at "và" or a comma when the part beyond
+    names a concept of its own."""
+    if not pieces or not mentions:
+        return pieces
+    out = list(pieces)
+    a, b = out[-1]
+    last = max(m.end for m in mentions if a <= m.start < b) if any(a <= m.start < b for m in mentions) else None
+    if last is not None:
+        for cut in re.finditer(r",\s+|\s+va\s+", doc.ocr[last:b]):
+            c0, c1 = last + cut.start(), last + cut.end()
+            if not _TARGET_VERB.match(doc.ocr, c1, b):
+                continue
+            left = {c for m in _own_match(doc, a, c0, excluded) for c in m.codes}
+            right = [m for m in _own_match(doc, c1, b, excluded)]
+            if left and _sure_name(doc, c1, b, excluded) and not left.intersection(c for m in right for c in m.codes):
+                out[-1] = _trim(doc.text, a, c0)
+                out.append(_trim(doc.text, c1, b))
+                break
+    a, b = out[0]
+    first = min(m.start for m in mentions)
+    if a < first:
+        cuts = list(re.finditer(r"\s+va\s+", doc.ocr[a:first]))
+        if cuts:
+            c0, c1 = a + cuts[0].start(), a + cuts[0].end()
+            if _KEEP.match(doc.ocr, a) and _sure_name(doc, a, c0, excluded) and _own_match(doc, c1, b, excluded) \
+                    and len(doc.ocr[a:c0].split()) >= 4:
+                out[0] = _trim(doc.text, c1, b)
+                out.insert(0, _trim(doc.text, a, c0))
+    return [p for p in out if p[1] > p[0]]
 
 
 def _qualitative_pieces(doc: Doc, start: int, end: int, excluded) -> list[tuple[int, int]]:
@@ -628,14 +680,17 @@ def extract_text(text: str, plan_key: str = "plan", source_file: str = "",
     # Without a heading or intro, a sentence may still announce the targets inline
     # ("… đề ra các chỉ tiêu, như: A; B; C"): from there to the end of its paragraph is a section.
     inline = [] if sectioned else inline_sections(text, doc.ocr, items)
+    skipped: list[str] = []
     later_year = max([year or 0] + [int(y) for y in re.findall(r"(?m)^\W*nam (20\d\d)\b", doc.ocr)])
     for para in items:
         if para.marked and (para.kind == "heading" or para.children):
             continue
         if any(a <= para.start < b for a, b in table_rows) or doc.text[para.start:para.end].count("|") >= 3:
             continue
-        if not doc.ocr_mode and len(doc.text[para.body_start:para.end]) > 30 \
-                and doc.text[para.body_start:para.end] == doc.plain[para.body_start:para.end]:
+        first_line = doc.text.find("\n", para.body_start, para.end)
+        first_line = para.end if first_line == -1 else first_line
+        if not doc.ocr_mode and first_line - para.body_start > 30 \
+                and doc.text[para.body_start:first_line] == doc.plain[para.body_start:first_line]:
             continue  # a line with no diacritics in a Vietnamese page: a link slug or image name
         if past_paragraph(doc.ocr, para.body_start, para.end, later_year):
             continue  # "Năm 2025, …đạt được những kết quả…" before "Năm 2026, phấn đấu…"
@@ -656,7 +711,11 @@ def extract_text(text: str, plan_key: str = "plan", source_file: str = "",
             past = _PAST_CLAUSE.match(doc.ocr, a, b)
             if past and (not past.group(1) or (year and int(past.group(1)) < year)):
                 continue  # "Năm 2023, kinh tế đã đạt…", "Năm qua, …": results, not targets
-            new, subject = _clause_targets(doc, a, b, subject, siblings)
+            try:
+                new, subject = _clause_targets(doc, a, b, subject, siblings)
+            except Exception as exc:  # one unreadable clause must not cost the whole plan
+                skipped.append(f"{text[a:b][:60]}… ({type(exc).__name__})")
+                continue
             if not section_clause:
                 # outside a section: figures the catalogue knows, or a figure marked as the plan
                 new = [t for t in new if t.value is not None and (t.indicator != "unmapped" or getattr(t, "_planned", False))]
@@ -667,6 +726,9 @@ def extract_text(text: str, plan_key: str = "plan", source_file: str = "",
         t.doubts = _doubts(t, locality)
     plan = ExtractedPlan(plan_key=plan_key, source_file=source_file, sha256=sha256, text=text,
                          locality=locality, year=year, title=detect_title(text, doc.ocr), targets=targets)
+    if skipped:
+        plan.notes.append("Không đọc được một số câu, cần nhập tay / some sentences could not be read, "
+                          "type them by hand: " + "; ".join(skipped[:5]))
     if not sectioned:
         plan.notes.append("Không thấy mục chỉ tiêu; chỉ lấy các câu có số liệu / no target section found; "
                           "only sentences with figures were read")

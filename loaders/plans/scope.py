@@ -180,7 +180,8 @@ def find_scope(text: str, ocr: str, seg: tuple[int, int], value_span: tuple[int,
         span = pop_list_at(ocr, ve, e, fuzzy)
         if span and span.start - ve <= 12 and not _covered(span, alias_tokens) \
                 and _VERB_AFTER.match(ocr, span.end, e) \
-                and (alias_end is None or span.start >= alias_end or span.end <= min(t[0] for t in alias_tokens)):
+                and (alias_end is None or not alias_tokens or span.start >= alias_end
+                     or span.end <= min(t[0] for t in alias_tokens)):
             return span
         if not own_match:
             span = pop_list_before(ocr, s, vs, fuzzy)

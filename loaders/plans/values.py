@@ -47,7 +47,7 @@ _UNIT_RE = re.compile(
 _NUM = re.compile(r"(?<![\w/.,])(" + NUMBER_PATTERN + r")(?:\s*[-–—]\s*(" + NUMBER_PATTERN + r"))?")
 _SKIP_BEFORE = re.compile(
     r"(?:\b(?:ngay|thang|khoa|lan thu|thu|(?<!dan )(?<!co )so|quy|muc do|lop|cap|loai|dot|phan|chuong|dieu|khoan|"
-    r"diem|nhiem ky|giai doan|hang|top|ca|tuyen so|tinh lo|quoc lo|huong)\s*|[/#№])$")
+    r"diem|nhiem ky|giai doan|hang|ca|tuyen so|tinh lo|quoc lo|huong)\s*|[/#№])$")
 _YEAR_WORD_BEFORE = re.compile(r"\b(?:nam|cuoi nam|dau nam)\s*$")
 _AGE_AFTER = re.compile(r"^\s*(?:thang\s+)?(?:tuoi|tudi|tuai|tu0i)\b")
 _DOCREF_AFTER = re.compile(r"^(?:/|-[a-z]|\.\d{1,2}\.)")
@@ -210,6 +210,8 @@ def find_mentions(plain: str, start: int, end: int, ocr: str | None = None,
         for rx, c in _CMP_AFTER:
             if rx.match(plain, ue, min(end, ue + 20)):
                 cmp = c
+        if not unit and high is None and re.search(r"\btop\s*$", before):
+            unit, cmp = "hạng", "le"  # "nằm trong Top 5": a rank of 5 or better
         taken = ue
         out.append(Mention(s, ue, low.value, high.value if high else None, unit, cmp,
                            (low, high) if high else (low,), planned=planned, unit_guessed=guessed))
