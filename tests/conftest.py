@@ -23,7 +23,8 @@ from hypothesis import settings as hypothesis_settings
 # developer's machine they stay random and keep looking for new failing inputs.
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 os.environ.setdefault("CHITIEU_DEBUG", "1")  # pages raise unexpected errors in tests (ui/errors.py)
-os.environ.setdefault("STREAMLIT_CLIENT_SHOW_ERROR_DETAILS", "full")  # and AppTest shows them (config: "none")
+from streamlit import config as _streamlit_config  # noqa: E402
+_streamlit_config.set_option("client.showErrorDetails", "full")  # AppTest shows them (deployed config: "none")
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 

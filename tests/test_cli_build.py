@@ -130,3 +130,32 @@ def test_a_database_held_by_another_process_is_reported(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_chitieu_user_is_honoured_by_build_with_the_password(tmp_path):
+    """Before: `CHITIEU_USER=admin build` was refused with a message telling you to set CHITIEU_USER."""
+    import getpass
+    db = tmp_path / "who.duckdb"
+    assert cli("build", "--db", db).returncode == 0                       # fresh install: operator mode
+    add = subprocess.run([sys.executable, "-m", "loaders", "users", "add", "admin", "--role", "admin",
+                          "--password-stdin", "--db", str(db)], cwd=ROOT, capture_output=True, text=True,
+                         input="Mat-khau-quan-tri-9\n", env={**os.environ})
+    assert add.returncode == 0, add.stderr
+    env = {"CHITIEU_USER": "admin"}
+    no_password = subprocess.run([sys.executable, "-m", "loaders", "build", "--db", str(db)], cwd=ROOT,
+                                 capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                                 env={k: v for k, v in {**os.environ, **env}.items() if k != "CHITIEU_PASSWORD"})
+    assert no_password.returncode == 2 and "CHITIEU_PASSWORD" in no_password.stderr
+    assert "--user" not in no_password.stderr and "Traceback" not in no_password.stderr
+    wrong = cli("build", "--db", db, env={**env, "CHITIEU_PASSWORD": "sai-mat-khau"})
+    assert wrong.returncode == 2 and "Sai mật khẩu" in wrong.stderr
+    ok = cli("build", "--db", db, env={**env, "CHITIEU_PASSWORD": "Mat-khau-quan-tri-9"})
+    assert ok.returncode == 0, ok.stderr
+    con = open_db(db)
+    try:
+        log = query_df(con, "SELECT actor, action, via FROM audit_log WHERE action IN ('user.add', 'login.failed') "
+                            "ORDER BY audit_id")
+    finally:
+        close_db(db)
+    assert list(log["action"]) == ["user.add", "login.failed"]
+    assert set(log["via"]) == {f"cli:{getpass.getuser()}"}               # the operating-system account
