@@ -189,6 +189,7 @@ def _leftover_words(doc: Doc, s: int, e: int, mention: Mention | None) -> int:
     text = doc.ocr[s:e]
     if mention:
         text = doc.ocr[s:mention.start] + " " + doc.ocr[mention.end:e]
+    text = re.sub(r"\bso(?: voi)? (?:uoc |cung ky |du toan |ke hoach |thuc hien |nam |giai doan )[^,;]*$", " ", text)
     text = re.sub(r"\d+(?:[.,]\d+)*", " ", text)
     text = _FILLER.sub(" ", text)
     text = POP_RE.sub(" ", text)  # population words are scope, not a new concept
@@ -307,11 +308,16 @@ def _segment_targets(doc: Doc, seg: Segment, own: list[Match], siblings: list[Me
         ind = doc.catalogue[codes[0]]
         value = None
         unit = ""
-        if comparator == "qualitative" and ind.unit in _COUNT_UNITS and ind.direction == "higher_is_better" \
-                and re.search(r"\bxay dung\b", folded) and fold_chars(ind.unit) in folded:
-            comparator, value, unit = "ge", 1.0, ind.unit  # "Xây dựng Trường … đạt chuẩn": one named school
+        named = _named_units(text, folded, seg.start, ind.unit) if comparator == "qualitative" \
+            and ind.unit in _COUNT_UNITS and ind.direction == "higher_is_better" else 0
+        if named:
+            # "Xây dựng Trường … đạt chuẩn": one named school; "Trường Mầm non, Trường Tiểu học đạt
+            # chuẩn mức độ II": two
+            comparator, value, unit = "ge", float(named), ind.unit
+        level = re.search(r"\bmuc do (?:\d+|[ivx]+)\b", folded) if value else None
+        scope = text[seg.start + level.start():seg.start + level.end()] if level else ""
         return [PlanTarget(indicator=c, comparator=comparator, value=value, unit=unit if value else "",
-                           text=text[seg.start:seg.end], start=seg.start, end=seg.end,
+                           scope=scope, text=text[seg.start:seg.end], start=seg.start, end=seg.end,
                            indicator_label=match.alias) for c in codes], match
     if mention.zero and match is not None:
         ind0 = doc.catalogue[match.codes[0]]
@@ -386,6 +392,21 @@ def _scope_beside_name(doc: Doc, seg: Segment, match: Match, code: str) -> Scope
         if span is not None and span.start == a and not ocr[span.end:match.start].strip(" ,"):
             return span
     return None
+
+
+def _named_units(text: str, folded: str, start: int, unit: str) -> int:
+    """How many units of `unit` a figureless clause names by their proper names before its verb:
+    "Trường Mầm non, Trường Tiểu học đạt chuẩn" -> 2; "Xây dựng Trường tiểu học X đạt chuẩn" -> 1;
+    0 when the unit word is not written as a name (capitalised) or after "xây dựng"."""
+    head = re.split(r"\b(?:dat|duoc|hoan thanh|giu vung)\b", folded, maxsplit=1)[0]
+    word = fold_chars(unit)
+    hits = [m for m in re.finditer(rf"\b{re.escape(word)}\b", head)]
+    if not hits:
+        return 0
+    capital = [m for m in hits if text[start + m.start():start + m.start() + 1].isupper()]
+    if capital:
+        return len(capital)
+    return 1 if re.search(r"\bxay dung\b", head) else 0
 
 
 def _label(doc: Doc, seg: Segment, mention: Mention) -> str:
@@ -770,7 +791,26 @@ def _dedupe(targets: list[PlanTarget]) -> list[PlanTarget]:
             else (i,)
         last[key] = i
     keep = set(last.values())
+    # the same figure restated in other words ("Đồng Hỷ: Phấn đấu giá trị sản xuất nông, lâm nghiệp, thủy
+    # sản đạt trên 1.000 tỷ đồng" then "… phấn đấu giá trị nông, lâm nghiệp, thủy sản đạt trên 1.000 tỷ
+    # đồng"): a figure with several digits, the same unit and comparator, nearly the same words
+    kept = sorted(keep)
+    for n, i in enumerate(kept):
+        t = targets[i]
+        if t.value is None or t.unit in ("%", "‰") or len(re.sub(r"\D", "", f"{t.value:g}")) < 3:
+            continue
+        for j in kept[n + 1:]:
+            u = targets[j]
+            if j in keep and (u.value, u.value_high, u.unit, u.comparator) == (t.value, t.value_high, t.unit, t.comparator) \
+                    and _similar_words(t.text, u.text) >= 0.6:
+                keep.discard(i)
+                break
     return [t for i, t in enumerate(targets) if i in keep]
+
+
+def _similar_words(a: str, b: str) -> float:
+    wa, wb = set(re.findall(r"[a-z]+", fold_chars(a))), set(re.findall(r"[a-z]+", fold_chars(b)))
+    return len(wa & wb) / max(1, min(len(wa), len(wb)))
 
 
 _MATCHERS: dict[int, CatalogueMatcher] = {}
