@@ -1,13 +1,18 @@
-"""Nhật ký thay đổi (admin only): every write with who, when, what, before and after."""
+"""Nhật ký thay đổi (admin only): every write with who, when, what, before and after — and the
+plan history: a replaced or deleted plan comes back with one confirmed click (chitieu.store.plans)."""
 import streamlit as st
 
+from chitieu.errors import UserError
 from chitieu.excel_safe import escape_frame
 from chitieu.store.audit import recent
+from chitieu.store.plans import plan_versions, restore_plan
+from ui import common
 from ui.auth import db, require_role
 
-require_role("admin")
+admin = require_role("admin")
 st.title("Nhật ký thay đổi")
-st.caption("Mọi lần ghi: kế hoạch, số liệu thực hiện (tải lên, sửa, huỷ) và người dùng — ai, lúc nào, "
+st.caption("Mọi lần ghi: kế hoạch, số liệu thực hiện (tải lên, sửa, huỷ), người dùng và các lần đăng nhập sai — "
+           "ai, lúc nào, từ đâu (máy và tài khoản hệ điều hành với dòng lệnh, địa chỉ máy với ứng dụng), "
            "trước và sau khi đổi. Mật khẩu không bao giờ được ghi.")
 
 c1, c2, c3 = st.columns(3)
@@ -24,6 +29,29 @@ if actor:
 st.dataframe(log, hide_index=True, width="stretch", column_config={
     "audit_id": "#", "logged_at": st.column_config.DatetimeColumn("Thời điểm", format="DD/MM/YYYY HH:mm:ss"),
     "actor": "Người thực hiện", "action": "Thao tác", "entity": "Đối tượng", "entity_key": "Khoá",
-    "before_json": "Trước", "after_json": "Sau"})
+    "before_json": "Trước", "after_json": "Sau", "via": "Từ đâu"})
 st.download_button("Tải CSV", escape_frame(log).to_csv(index=False).encode("utf-8-sig"),
                    file_name="nhat-ky-thay-doi.csv", mime="text/csv")
+
+st.subheader("Lịch sử kế hoạch")
+versions = plan_versions(db())
+if versions.empty:
+    st.info("Chưa có kế hoạch nào bị thay thế hay xoá.", icon=":material/info:")
+else:
+    REASONS = {"replace": "bị thay thế", "delete": "bị xoá", "restore": "bị thay khi khôi phục"}
+    rows = {int(r.version_id): r for r in versions.itertuples()}
+    pick = st.selectbox("Phiên bản", list(rows), key="plan_version", format_func=lambda v: (
+        f"Số {v}: {rows[v].locality_name or rows[v].locality_code} — năm {rows[v].year} — {rows[v].n_targets} chỉ "
+        f"tiêu — tệp “{rows[v].source_file}” — {REASONS.get(rows[v].reason, rows[v].reason)} lúc "
+        f"{rows[v].replaced_at:%d/%m/%Y %H:%M} bởi {rows[v].replaced_by or '–'}"))
+    st.caption("Khôi phục đưa phiên bản này trở lại làm kế hoạch của địa phương và năm đó; kế hoạch đang có "
+               "được giữ lại trong lịch sử, nên thao tác này cũng hoàn tác được.")
+    sure = st.checkbox("Tôi muốn khôi phục phiên bản này", key="plan_restore_sure")
+    if st.button("Khôi phục kế hoạch", key="plan_restore", disabled=not sure):
+        try:
+            result = restore_plan(db(), pick, actor=admin.username, user=admin)
+        except UserError as exc:
+            st.error(exc.vi, icon=":material/error:")
+        else:
+            common.after_write()
+            st.success(f"Đã khôi phục: {result.targets} chỉ tiêu.", icon=":material/check:")

@@ -162,3 +162,27 @@ def test_build_keeps_a_plan_saved_in_the_app_and_a_same_named_file_of_another_lo
         assert len(kept) == 3                               # the analyst's plan survived the rebuild
     finally:
         close_db(db)
+
+
+def test_admin_restores_a_replaced_plan_from_the_audit_page(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+    from tests.conftest import make_demo_db
+    db = make_demo_db(tmp_path / "audit.duckdb")
+    con = open_db(db)
+    original = targets(con, BT, 2022)
+    P.save_plan(con, plan("ba-to-moi", BT, (1.0, 2.0), year=2022), actor="admin", replace=True)
+    assert targets(con, BT, 2022) == [1.0, 2.0]
+    monkeypatch.setenv("CHITIEU_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.session_state["chitieu_user"] = "admin"
+    at.run()
+    at.switch_page("pages/audit.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    first = at.selectbox(key="plan_version").options[0]
+    assert "Huyện Ba Tơ" in first and "năm 2022" in first and "8 chỉ tiêu" in first and "bị thay thế" in first
+    assert at.button(key="plan_restore").disabled                        # a confirmation first
+    at.checkbox(key="plan_restore_sure").check().run()
+    at.button(key="plan_restore").click().run()
+    assert not at.exception and at.success
+    assert targets(con, BT, 2022) == original
+    assert recent(con, action="plan.restore")["actor"][0] == "admin"
