@@ -186,3 +186,31 @@ def test_admin_restores_a_replaced_plan_from_the_audit_page(tmp_path, monkeypatc
     assert not at.exception and at.success
     assert targets(con, BT, 2022) == original
     assert recent(con, action="plan.restore")["actor"][0] == "admin"
+
+
+def test_two_people_save_ke_hoach_2021_txt_through_the_page_and_both_plans_stay(tmp_path, monkeypatch):
+    """The page path of the same collision: two different plans uploaded under one file name."""
+    from tests.conftest import make_demo_db
+    from tests.test_plan_review import TAM_PHUOC, TAN_HOA, page, widget
+    db = make_demo_db(tmp_path / "page.duckdb")
+
+    def save(source: Path, locality: str):
+        at = page(db, monkeypatch)
+        at.file_uploader(key="plan_file").upload("Ke hoach 2021.txt", source.read_bytes(), "text/plain").run()
+        widget(at, "selectbox", "plan_loc_").set_value(locality).run()
+        at.button(key="save_plan").click().run()
+        assert not at.exception and at.success, [e.value for e in (*at.exception, *at.error, *at.warning)]
+
+    save(TAM_PHUOC, "gso_pre2025:28831")
+    con = open_db(db)
+    first = P.targets_for(con, "gso_pre2025", "28831", 2024)
+    save(TAN_HOA, "gso_2025:04792")
+    assert P.targets_for(con, "gso_pre2025", "28831", 2024).equals(first)        # untouched
+    assert not P.targets_for(con, "gso_2025", "04792", extract_year(TAN_HOA)).empty
+    keys = set(P.list_plans(con)["plan_key"])
+    assert "Ke hoach 2021" in keys and len([k for k in keys if k.startswith("Ke hoach 2021")]) == 2
+
+
+def extract_year(path: Path) -> int:
+    from loaders.plans.extract import extract_document
+    return int(extract_document(path.read_bytes(), path.name).year)
