@@ -368,7 +368,11 @@ def _segment_targets(doc: Doc, seg: Segment, own: list[Match], siblings: list[Me
         if code.endswith("_growth") and v is not None and mention.unit == "%" \
                 and re.search(r"\bgiam\s*$", ocr[max(seg.start, mention.start - 12):mention.start]):
             v, vh = -v, (-vh if vh is not None else None)  # "nhập khẩu …, giảm 6,52%": a planned fall
-        base = dict(indicator=code, comparator=_comparator(ind, mention), value=v,
+        cmp = _comparator(ind, mention)
+        if mention.cmp is None and not mention.is_range and not mention.zero \
+                and re.search(r"(?<!dat va )\bvuot\b", ocr[seg.start:mention.start]):
+            cmp = "gt"  # "hoàn thành vượt so với dự toán … (6.193 tỷ đồng)"; "đạt và vượt X" stays ge
+        base = dict(indicator=code, comparator=cmp, value=v,
                     value_high=vh, unit=unit, indicator_label=match.alias,
                     note="; ".join(n for n in (note, unit_note) if n))
         if subjects:
@@ -389,8 +393,25 @@ def _scope_beside_name(doc: Doc, seg: Segment, match: Match, code: str) -> Scope
     if lead:
         a = seg.start + lead.end()
         span = pop_list_at(ocr, a, match.start, doc.ocr_mode)
-        if span is not None and span.start == a and not ocr[span.end:match.start].strip(" ,"):
-            return span
+        verb = re.search(r"\s+(?:dat|duoc|co)\s*$", ocr[a:match.start])
+        end = a + verb.start() if verb else match.start
+        rest = ocr[span.end:end].strip(" ,") if span is not None else ""
+        if span is not None and span.start == a and len(rest.split()) <= 2:
+            return ScopeText(a, end) if rest else span   # "tỷ lệ [chi bộ trực thuộc] đạt hoàn thành tốt…"
+    if doc.catalogue[code].unit == "ha" and not doc.ocr_mode:
+        # an area of a crop: "Cây [sắn] trồng được …", "Diện tích gieo cấy [lúa mùa] được …"
+        before = re.match(r"\W*(?:cay\s+)?((?:[a-z]+\s+){0,3}[a-z]+)\s*$", ocr[seg.start:match.start])
+        stop = r"\b(?:dien tich|tong|ty le|voi|va|cua|cho|o|tai|la|dat|duoc|nhung|cac|trong|nam|thang)\b"
+        if before and not re.search(stop, before.group(1)):
+            return ScopeText(seg.start + before.start(1), seg.start + before.end(1))
+        words = list(re.finditer(r"[a-z]+", ocr[match.end:min(seg.end, match.end + 40)]))
+        crop = []
+        for w in words[:4]:
+            if w.group() in ("duoc", "dat", "trong", "khoang", "la", "moi", "tong", "nam", "ha"):
+                break
+            crop.append(w)
+        if crop and len(crop) < len(words[:4]) and not ocr[match.end:match.end + crop[0].start()].strip():
+            return ScopeText(match.end + crop[0].start(), match.end + crop[-1].end())
     return None
 
 

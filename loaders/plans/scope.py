@@ -35,7 +35,7 @@ _PHRASE_TOKENS = sorted(((tuple(p.split()), c) for p, c in POP_PHRASES.items()),
 POP_RE = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sorted(POP_PHRASES, key=len, reverse=True))
                     + r")\b")
 _GENERIC = {("so",), ("cac",), ("nhung",), ("tre", "em"), ("tre",), ("hoc", "sinh"), ("nguoi", "dan"), ("cho",),
-            ("o",), ("tai",)}
+            ("o",), ("tai",), ("dan", "cu")}
 _LINKS = {"va", "hoac"}
 _TOKEN = re.compile(r"[a-z0-9]+")
 _DOI_VOI = re.compile(r"\bdoi voi\s+([^,;:().]+?)\s*(?=[,;:().]|\d|$)")
@@ -171,6 +171,8 @@ def find_scope(text: str, ocr: str, seg: tuple[int, int], value_span: tuple[int,
             else:
                 runs.append([gs, ge])
         for gs, ge in runs:
+            if re.search(r"\b(?:dia ban|toan)\s*$", ocr[max(0, gs - 12):gs]):
+                continue  # "trên địa bàn [tỉnh]": the plan's own level, not a scope
             span = pop_list_at(ocr, gs, ge, fuzzy)
             names = [w for w in text[gs:ge].split() if w[:1].isupper()]
             if span and span.end == ge and not names:  # only "ở", "các"… may stand before the list
