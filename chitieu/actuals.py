@@ -10,11 +10,11 @@ supersede. Nothing is written while an error remains (see chitieu.store.actuals.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 
 from chitieu.catalogue import Indicator
 from chitieu.errors import UserError
+from chitieu.matching import CatalogueMatcher, header_code, matcher_for
 from chitieu.numbers import NumberError, format_vn, parse_cell_number
 from chitieu.periods import STANDINGS, parse_period, parse_standing
 from chitieu.textnorm import fold, nfc
@@ -205,28 +205,14 @@ def unit_factor(from_unit: str, to_unit: str) -> float | None:
     return fa / fb
 
 
-def indicator_index(catalogue: dict[str, Indicator]) -> dict[str, str]:
-    idx: dict[str, str] = {}
-    for ind in catalogue.values():
-        for n in (*ind.names, ind.name_en):
-            if n:
-                idx.setdefault(fold(n), ind.code)
-    for ind in catalogue.values():
-        idx[fold(ind.code)] = ind.code
-        idx[ind.code] = ind.code
-    return idx
+def indicator_index(catalogue: dict[str, Indicator]) -> CatalogueMatcher:
+    """The catalogue's indicator matcher: the one plan reading uses (chitieu.matching)."""
+    return matcher_for(catalogue)
 
 
-def match_indicator(header: str, index: dict[str, str]) -> str | None:
-    """Catalogue code for a column header or indicator name, or None."""
-    h = nfc(header).strip()
-    if h in index:
-        return index[h]
-    for candidate in (h, re.sub(r"\s*\([^)]*\)\s*$", "", h)):
-        code = index.get(fold(candidate))
-        if code:
-            return code
-    return None
+def match_indicator(header: str, index: CatalogueMatcher) -> str | None:
+    """Catalogue code for a column header or indicator name, or None (chitieu.matching)."""
+    return header_code(header, index)
 
 
 # --- locality resolution -----------------------------------------------------------

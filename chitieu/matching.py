@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -42,6 +43,8 @@ from chitieu.catalogue import Indicator, load_rewrites
 from chitieu.textnorm import fold, nfc, ocr_fold, ocr_fold_chars
 
 _TOKEN = re.compile(r"[a-z0-9]+")
+_DIGITS = re.compile(r"[0-9]+")
+_LEADING_ZERO = re.compile(r"(?<![a-z0-9])0[0-9]")
 _COORD = re.compile(r"\s*(?:,|\bva\b|\bhoac\b)\s*")
 _DIGIT_LETTERS = str.maketrans({"0": "o", "1": "l", "3": "a", "4": "a", "5": "s", "6": "o", "8": "e"})
 # reasons that make a match doubtful (the others only describe it)
@@ -94,6 +97,8 @@ class Rewriter:
         self.by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = defaultdict(list)
         for v, c in sorted(rules.items(), key=lambda kv: -len(kv[0])):
             self.by_first[v[0]].append((v, c))
+        self.by_first = dict(self.by_first)
+        self.keys = frozenset(self.by_first)    # words that start a rule
 
     def apply(self, words: list[str]) -> tuple[list[str], list[int], list[int], bool]:
         """Canonical words, for each the first and last index of the words it came from,
@@ -145,9 +150,11 @@ class _Alias:
     weights: tuple[float, ...]
     headless: bool = False
 
-    @property
-    def weight(self) -> float:
-        return sum(self.weights)
+    def __post_init__(self):
+        self.tokset = frozenset(self.toks)
+        self.core = self.tokset - _FILLERS or self.tokset
+        self.has_fillers = len(self.core) < len(self.tokset)
+        self.weight = sum(self.weights)
 
 
 class CatalogueMatcher:
@@ -183,7 +190,7 @@ class CatalogueMatcher:
         # clean text: an alias is a candidate when its rarest word is in the clause
         self.anchor: dict[str, list[_Alias]] = defaultdict(list)
         for e in self.entries:
-            self.anchor[max(e.toks, key=lambda t: (self.idf[t], t))].append(e)
+            self.anchor[max(e.core, key=lambda t: (self.idf[t], t))].append(e)
         # headless variants ("ngô" from "sản lượng ngô"): used only when nothing matches in full
         self._distinctive = math.log(1 + n / 8)   # a word found in at most 8 concepts' names
         headless: dict[tuple[str, ...], dict[str, None]] = defaultdict(dict)
@@ -205,7 +212,7 @@ class CatalogueMatcher:
             if len(set(families)) < len(families):
                 continue      # "ngô": output (tấn) or area (ha)? the value's unit cannot tell
             e = _Alias(toks, toks, tuple(codes), head_text[toks], tuple(self.idf[t] for t in toks), True)
-            self.headless_anchor[max(toks, key=lambda t: (self.idf[t], t))].append(e)
+            self.headless_anchor[max(e.core, key=lambda t: (self.idf[t], t))].append(e)
         # base -> its growth rate; reduction -> the level it reduces ("Mức giảm tỷ lệ hộ nghèo");
         # a count <-> its rate ("Số xã đạt chuẩn …" / "Tỷ lệ xã đạt chuẩn …")
         self.growth_of = {base: g for g, base in self._derived_by_prefix(("toc do tang",)).items()}
@@ -218,6 +225,7 @@ class CatalogueMatcher:
         self._by_raw = {e.raw: e for e in self.entries}
         self.exact = self._exact_names()
         self._cache: dict[tuple, list] = {}
+        self._shapes: dict[tuple, list] = {}
 
     def _derived_by_prefix(self, prefix: tuple[str, ...], base_prefixes: tuple[str, ...] = ()) -> dict[str, str]:
         """derived indicator -> base, where a name of the derived one is `prefix` + a name of the
@@ -290,10 +298,12 @@ class CatalogueMatcher:
         return list(hit)
 
     def _ocr_candidates(self, folded: str, start: int, end: int) -> list[tuple[str, ...]]:
-        key = (folded[start:end], "ocr")
+        # the pre-selection is coarse (a cut-off of 62): figures do not change it, so they are
+        # all read as "0" and a paragraph seen before with other figures costs a lookup
+        text = " ".join(_DIGITS.sub("0", t[0]) for t in tokens(folded, start, end))
+        key = (text, "ocr")
         hit = self._cache.get(key)
         if hit is None:
-            text = " ".join(t[0] for t in tokens(folded, start, end))
             # approximate prefilter in C: the alias must roughly occur in the text
             found = process.extract(text, self.alias_strings, scorer=partial_ratio, score_cutoff=62, limit=None)
             hit = self._cache[key] = [self.alias_keys[i] for _, _, i in found]
@@ -329,46 +339,73 @@ class CatalogueMatcher:
         return out
 
     def _find_clean(self, folded: str, start: int, end: int) -> list[Match]:
-        toks = tokens(folded, start, end)
+        toks = list(_TOKEN.finditer(folded, start, end))     # spans are read only for what matched
         if not toks:
             return []
-        words, first, last, changed = self.rewriter.apply([t[0] for t in toks])
-        present = set(words)
-        out = self._matches(self.anchor, words, present, toks, first, last, changed)
-        if not out:
-            out = self._matches(self.headless_anchor, words, present, toks, first, last, changed)
-        elif len(out) > 1:
+        words = [t.group() for t in toks]
+        if self.rewriter.keys.isdisjoint(words) and not _LEADING_ZERO.search(folded, start, end):
+            first = last = range(len(words))                # nothing to rewrite (most clauses)
+            changed = False
+        else:
+            words, first, last, changed = self.rewriter.apply(words)
+        # Which aliases match depends only on the words of the catalogue's vocabulary and where
+        # they stand; figures and other words are all alike. Alignments are memoised on that
+        # shape, so a sentence seen before (another year's plan, another commune's) costs a lookup.
+        idf = self.idf
+        shape = tuple(w if w in idf else "" for w in words)
+        found = self._shapes.get(shape)
+        if found is None:
+            if len(self._shapes) > 50000:
+                self._shapes.clear()
+            found = self._shapes[shape] = self._align_all(shape)
+        out = []
+        for e, f, l, matched, gap_idx, used, reasons in found:
+            if changed and any(words[i] != toks[first[i]].group() or first[i] != last[i] for i in used):
+                reasons = reasons + ("synonym",)
+            score = (0.8 if "order" in reasons else 1.0) * (0.7 if e.headless else 1.0) \
+                * (0.97 if "fillers" in reasons else 1.0) * (1 - min(0.3, 0.03 * len(gap_idx)))
+            spans = _spans(used, toks, first, last)
+            out.append(Match(e.codes, e.text, toks[first[f]].start(), toks[last[l]].end(), matched, len(e.toks),
+                             gaps=[s for s in _spans(gap_idx, toks, first, last) if s not in spans],
+                             token_spans=spans, score=round(score, 3), reasons=reasons,
+                             weight=sum(idf[words[i]] for i in used) * (0.5 if e.headless else 1.0)))
+        if len(out) > 1:
             out += self._coordinated(folded, out)
         out.sort(key=lambda m: (-round(_rank(m), 6), -m.score, len(m.gaps), m.start))
         return out
 
-    def _matches(self, anchor, words, present, toks, first, last, changed) -> list[Match]:
+    def _align_all(self, words: tuple[str, ...]) -> list[tuple]:
+        """(alias, first, last, matched, gap indices, used indices, reasons) for every alias
+        found in the canonical words; the headless aliases only when no full one is."""
+        where: dict[str, list[int]] = defaultdict(list)
+        for i, w in enumerate(words):
+            if w:
+                where[w].append(i)
+        return self._matches(self.anchor, words, where) or self._matches(self.headless_anchor, words, where)
+
+    def _matches(self, anchor, words, where) -> list[tuple]:
         out = []
+        present = set(where)
         for w in present:
             for e in anchor.get(w, ()):
-                if not present.issuperset(e.toks):
+                if not e.core <= present:
                     continue
                 reasons = []
-                m = _align(e.toks, words, False)
+                m = _align_exact(e.toks, where) if e.tokset <= present else None
+                if m is None and e.has_fillers:
+                    m = _without_fillers(e.toks, words)
+                    if m is not None:
+                        reasons.append("fillers")
                 if m is None:
                     m = _unordered(e.toks, words)
                     if m is None:
                         continue
                     reasons.append("order")
-                f, l, matched, gap_idx, used = m
                 if e.headless:
                     reasons.append("partial")
-                if gap_idx:
+                if m[3]:
                     reasons.append("gap")
-                if changed and any(words[i] != toks[first[i]][0] or first[i] != last[i] for i in used):
-                    reasons.append("synonym")
-                score = (0.8 if "order" in reasons else 1.0) * (0.7 if e.headless else 1.0) \
-                    * (1 - min(0.3, 0.03 * len(gap_idx)))
-                spans = _spans(used, toks, first, last)
-                out.append(Match(e.codes, e.text, toks[first[f]][1], toks[last[l]][2], matched, len(e.toks),
-                                 gaps=[s for s in _spans(gap_idx, toks, first, last) if s not in spans],
-                                 token_spans=spans, score=round(score, 3), reasons=tuple(reasons),
-                                 weight=e.weight * (0.5 if e.headless else 1.0)))
+                out.append((e, *m, tuple(reasons)))
         return out
 
     def _coordinated(self, folded: str, found: list[Match]) -> list[Match]:
@@ -405,6 +442,8 @@ class CatalogueMatcher:
         for ind in self.catalogue.values():
             idx[fold(ind.code)] = ind.code
             idx[ind.code] = ind.code
+        for e in self.entries:      # canonical words: "Sản lượng bắp" is "Sản lượng ngô"
+            idx.setdefault("=" + " ".join(e.toks), e.codes[0])
         return idx
 
     def match_header(self, header: str, min_score: float = 0.72) -> Match | None:
@@ -426,7 +465,13 @@ class CatalogueMatcher:
         if not toks:
             return None
         words = self.rewriter.apply([t[0] for t in toks])[0]
+        code = self.exact.get("=" + " ".join(words))
+        if code:
+            return Match((code,), h_core, 0, len(h), 1, 1, token_spans=[(0, len(h))], score=1.0,
+                         reasons=("synonym",))
         hset = set(words)
+        if len(hset) < 3:
+            return None     # two words ("Chỉ tiêu", "Dân số") are a column name, not an indicator
         wh = sum(self.weight(t) for t in hset)
         best: dict[str, tuple[float, _Alias]] = {}
         seen: set[int] = set()
@@ -445,6 +490,8 @@ class CatalogueMatcher:
             return None
         ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
         code, (score, e) = ranked[0]
+        if len(hset & set(e.toks)) < 3:
+            return None
         runner = ranked[1][1][0] if len(ranked) > 1 else 0.0
         if score < min_score or score - runner < 0.05:
             return None
@@ -474,7 +521,7 @@ def _family(unit: str) -> str:
 def _spans(idx: list[int], toks, first, last) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for i in idx:
-        s = (toks[first[i]][1], toks[last[i]][2])
+        s = (toks[first[i]].start(), toks[last[i]].end())
         if not out or out[-1] != s:
             out.append(s)
     return out
@@ -502,6 +549,21 @@ def _rank(m: Match) -> float:
 _FILLERS = frozenset({"duoc", "va", "cua", "cho", "la", "cac", "nhung"})
 
 
+def _without_fillers(alias: tuple[str, ...], words: list[str]):
+    """The alias in order with its little words ("được", "và") left out of the text."""
+    core = tuple(t for t in alias if t not in _FILLERS)
+    if len(core) == len(alias) or len(core) < 2:
+        return None
+    pos = [i for i, w in enumerate(words) if w not in _FILLERS]
+    seq = [words[i] for i in pos]
+    n = len(core)
+    for j in range(len(seq) - n + 1):
+        if tuple(seq[j:j + n]) == core:
+            used = pos[j:j + n]
+            return used[0], used[-1], len(alias), [x for x in range(used[0], used[-1] + 1) if x not in used], used
+    return None
+
+
 def _unordered(alias: tuple[str, ...], words: list[str]):
     """The alias as two blocks in swapped order: (first, last, matched, gaps, used), or None.
 
@@ -514,7 +576,7 @@ def _unordered(alias: tuple[str, ...], words: list[str]):
         return None
     pos = [i for i, w in enumerate(words) if w not in _FILLERS]
     seq = [words[i] for i in pos]
-    for k in range(1, n):
+    for k in range(n - 1, 0, -1):
         a, b = core[:k], core[k:]
         lb = len(b)
         for j in range(len(seq) - lb + 1):
@@ -531,6 +593,36 @@ def _unordered(alias: tuple[str, ...], words: list[str]):
                     gaps = [x for x in range(first, last + 1) if x not in used]
                     return first, last, len(alias), gaps, used
     return None
+
+
+def _align_exact(alias: tuple[str, ...], where: dict[str, list[int]]):
+    """_align for clean text, where words are equal or not: each next alias word is looked up
+    in the positions of that word (same gaps as _align), not compared word by word."""
+    n = len(alias)
+    best = None
+    rest = alias[1:]
+    for i in where[alias[0]]:
+        used = [i]
+        gaps: list[int] = []
+        j = i + 1
+        for t in rest:
+            ps = where[t]
+            k = bisect_left(ps, j)
+            if k == len(ps):
+                break
+            p = ps[k]
+            if p > j:
+                if p - j > 6 or len(gaps) + (p - j) > 8:
+                    break
+                gaps.extend(range(j, p))
+            used.append(p)
+            j = p + 1
+        else:
+            if best is None or len(gaps) < len(best[3]):
+                best = (used[0], used[-1], n, gaps, used)
+                if not gaps:
+                    break
+    return best
 
 
 def _align(alias: tuple[str, ...], words: list[str], ocr_mode: bool):
@@ -579,3 +671,22 @@ def _align(alias: tuple[str, ...], words: list[str], ocr_mode: bool):
             if best is None or (cand[2], -len(cand[3])) > (best[2], -len(best[3])):
                 best = cand
     return best
+
+
+_BY_CATALOGUE: dict[int, CatalogueMatcher] = {}
+
+
+def matcher_for(catalogue: dict[str, Indicator]) -> CatalogueMatcher:
+    """The matcher of a catalogue, built once per catalogue object (the index takes ~0.2 s)."""
+    m = _BY_CATALOGUE.get(id(catalogue))
+    if m is None or m.catalogue is not catalogue:
+        if len(_BY_CATALOGUE) > 8:
+            _BY_CATALOGUE.clear()
+        m = _BY_CATALOGUE[id(catalogue)] = CatalogueMatcher(catalogue)
+    return m
+
+
+def header_code(header: str, matcher: CatalogueMatcher) -> str | None:
+    """Catalogue code for a column header or an indicator name in a workbook, or None."""
+    m = matcher.match_header(header)
+    return m.codes[0] if m else None

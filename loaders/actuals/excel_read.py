@@ -27,7 +27,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 
-from chitieu.actuals import indicator_index, match_indicator
+from chitieu.matching import header_code, matcher_for
 from chitieu.catalogue import Indicator, default_catalogue
 from chitieu.errors import UserError
 from chitieu.excel_safe import unescape_cell
@@ -193,7 +193,7 @@ def _find_header(grid: list[list], index: dict[str, str], merged=()) -> tuple[in
         if {"indicator", "value"} <= fields:
             return r, "template"
         if fields & {"locality", "locality_ref"}:
-            if any(match_indicator(_text(c), index) for c in cells if _text(c)
+            if any(header_code(_text(c), index) for c in cells if _text(c)
                    and _FIELD_OF.get(fold(_text(c))) is None):
                 return r, "wide"
     return None
@@ -356,7 +356,7 @@ def read_workbook(data: bytes, name: str = "", catalogue: dict[str, Indicator] |
     kind = check_file(data, name)
     scans = scan_xlsx(data, safe_name(name)) if kind == "xlsx" else {}
     wb = _open(data, name)
-    index = indicator_index(catalogue or default_catalogue())
+    index = matcher_for(catalogue or default_catalogue())
     result: ReadResult | None = None
     any_cells = False
     for meta in wb.sheets_metadata:
@@ -456,7 +456,7 @@ def _read_wide(grid, header_row, sheet, index, scan, result, year, period):
             continue
         # An unmatched header is kept as an indicator column; validation reports it
         # (unknown-indicator) when the column holds values.
-        indicators[c] = match_indicator(h, index) or h
+        indicators[c] = header_code(h, index) or h
         if indicators[c] == h:
             result.skipped_columns.append(h)
 
