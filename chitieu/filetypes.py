@@ -123,7 +123,7 @@ def check_upload(data: bytes, name: str | None, allowed: tuple[str, ...] | list[
                         f"Tệp {shown} lớn hơn giới hạn {mb:g} MB (CHITIEU_UPLOAD_MAX_MB).",
                         f"The file {shown} is larger than the {mb:g} MB limit (CHITIEU_UPLOAD_MAX_MB).")
     if data.startswith(ZIP_MAGIC):
-        _check_zip_directory(data, shown)      # before anything parses the central directory
+        check_zip_directory(data, shown)       # before anything parses the central directory
     kind = sniff(data)
     if kind == "encrypted-office":
         raise UserError("encrypted-file",
@@ -154,8 +154,9 @@ def _eocd(data: bytes) -> tuple[int, int] | None:
     return total, cd_size
 
 
-def _check_zip_directory(data: bytes, shown: str) -> None:
-    """Refuse a package with too many parts before zipfile builds one object per part."""
+def check_zip_directory(data: bytes, shown: str) -> None:
+    """Refuse a package with too many parts before zipfile builds one object per part
+    (call before `sniff`, which lists the parts of a ZIP)."""
     end = _eocd(data)
     if end is None:
         return          # no end record: zipfile will call it corrupt

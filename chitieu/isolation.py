@@ -85,6 +85,8 @@ def run(target: str, *args, shown: str = "", lim: Limits | None = None, **kwargs
             _kill(proc)
             raise
     code = proc.returncode
+    sig = {getattr(signal, n, None) for n in ("SIGXCPU", "SIGKILL")} - {None}
+    crash = {getattr(signal, n, None) for n in ("SIGABRT", "SIGSEGV", "SIGBUS")} - {None}
     if code == 0 and out:
         try:
             answer = pickle.loads(out)
@@ -98,9 +100,9 @@ def run(target: str, *args, shown: str = "", lim: Limits | None = None, **kwargs
         if kind == "memory":
             raise _too_demanding(shown, lim, "cần quá nhiều bộ nhớ để đọc", "it needs too much memory to read")
         return _failed(shown, answer[1])
-    if code in (-signal.SIGXCPU, -signal.SIGKILL) or code == 128 + signal.SIGXCPU:
+    if code is not None and code < 0 and -code in sig:
         raise _too_demanding(shown, lim, "đọc quá lâu", "reading took too long")
-    if code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS, 134):
+    if code is not None and ((code < 0 and -code in crash) or code == 134):
         # calamine (Rust) aborts when an allocation fails under the memory cap
         raise _too_demanding(shown, lim, "cần quá nhiều bộ nhớ để đọc", "it needs too much memory to read")
     return _failed(shown, f"exit {code}")
@@ -113,8 +115,11 @@ def _failed(shown: str, detail: str):
 
 def _kill(proc: subprocess.Popen) -> None:
     try:
-        os.killpg(proc.pid, signal.SIGKILL)   # its own session: the child and anything it started
-    except (ProcessLookupError, PermissionError):
+        if hasattr(os, "killpg"):
+            os.killpg(proc.pid, signal.SIGKILL)   # its own session: the child and anything it started
+        else:                                     # Windows
+            proc.kill()
+    except (ProcessLookupError, PermissionError, OSError):
         pass
     proc.wait()
     for f in (proc.stdin, proc.stdout):

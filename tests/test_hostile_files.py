@@ -19,7 +19,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from chitieu import auth, isolation, settings
+from chitieu import auth, settings
 from chitieu.errors import UserError
 from chitieu.store import close_db, open_db, query_df
 from chitieu.store import users as user_store
@@ -96,6 +96,7 @@ def test_cli_refuses_workbooks_that_would_exhaust_the_reader(files, tmp_path, na
 def test_the_reader_never_runs_in_the_calling_process(files, tmp_path, monkeypatch):
     """dry_run hands the bytes to a child process: a reader that aborts (as calamine does on a
     failed 512 GB allocation) takes only the child down."""
+    from chitieu import isolation
     db = seeded_db(tmp_path / "t.duckdb")
     con = open_db(db)
     seen = []
@@ -118,6 +119,7 @@ def test_the_reader_never_runs_in_the_calling_process(files, tmp_path, monkeypat
     ("builtins:int", ("x",), "parse-failed"),                          # an unexpected exception: no traceback
 ])
 def test_isolation_turns_every_way_a_reader_can_die_into_a_message(target, args, code):
+    from chitieu import isolation
     lim = isolation.Limits(memory_mb=400, cpu_seconds=1, wall=3)
     with pytest.raises(UserError) as e:
         isolation.run(target, *args, shown="bao_cao.xlsx", lim=lim)
@@ -351,3 +353,24 @@ def test_dashboard_shows_the_refusal_and_stores_nothing(files, app_db, monkeypat
     shown = " ".join(e.value for e in at.error)
     assert words in shown, shown
     assert snapshot(app_db) == before
+
+
+def test_a_package_with_too_many_parts_is_refused_before_its_directory_is_parsed():
+    import zipfile
+    from loaders.plans.isolated import read_plan_upload
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document/>")
+        for i in range(2500):
+            z.writestr(f"p/{i}", b"")
+    from chitieu.store import memory_db
+    con = memory_db()
+    fx.seed_db(con)
+    for read in (lambda d: read_plan_upload(d, "nhieu.docx"), lambda d: dry_run(con, d, "nhieu.xlsx")):
+        try:
+            result = read(buf.getvalue())
+            issues = [(i.code, i.message_vi) for i in result.file_issues]
+        except UserError as exc:
+            issues = [(exc.code, exc.vi)]
+        assert issues and issues[0][0] == "file-too-large" and "quá nhiều phần" in issues[0][1], issues

@@ -27,7 +27,7 @@ import zipfile
 from chitieu import isolation
 from chitieu.catalogue import Indicator, default_catalogue
 from chitieu.errors import UserError
-from chitieu.filetypes import check_upload, check_xml_depth, safe_name, sniff
+from chitieu.filetypes import ZIP_MAGIC, check_upload, check_xml_depth, check_zip_directory, safe_name, sniff
 from chitieu.model import ExtractedPlan
 
 MAX_PLAN_CHARS = 1_000_000
@@ -38,6 +38,8 @@ MAX_VALUES_PER_INDICATOR = 3
 
 def read_plan_upload(data: bytes, filename: str, catalogue: dict[str, Indicator] | None = None) -> ExtractedPlan:
     """Extract an uploaded plan in a capped child process; UserError for anything refused."""
+    if data.startswith(ZIP_MAGIC):
+        check_zip_directory(data, safe_name(filename))   # before sniff lists the parts
     kind = sniff(data)
     if kind in ("docx", "pdf", "text"):
         check_upload(data, filename, (kind,))       # size, ZIP parts, declared sizes: cheap, no reader
