@@ -106,3 +106,28 @@ def test_achieved_results_stay_out():
             "hộ nghèo giảm còn 3,1%.\n\nNăm 2024, huyện phấn đấu thực hiện các chỉ tiêu: thu ngân sách đạt 100 "
             "tỷ đồng; tỷ lệ hộ nghèo giảm còn 2,5%.\n\nTrong nhiệm kỳ qua đã kết nạp được 36/35 đảng viên mới.\n")
     assert values(text) == [(100.0, None, "tỷ đồng"), (2.5, None, "%")]
+
+
+def test_an_inline_list_goes_on_in_the_next_paragraph_while_it_states_figures():
+    text = ("Đại hội thông qua nghị quyết với một số chỉ tiêu chủ yếu: thu ngân sách tăng bình quân hằng năm "
+            "5-10%; tổ văn hóa đạt 78% trở lên.\n\nĐảng bộ hoàn thành tốt nhiệm vụ, không có chi bộ yếu kém; "
+            "phát triển từ 10 đảng viên trở lên/năm. Đại hội đã bầu Ban Chấp hành khóa mới; bầu 13 đồng chí.\n")
+    got = values(text)
+    assert (0.0, None, "chi bộ") in got and (10.0, None, "đảng viên") in got
+    assert len(got) == 4, got
+
+
+def test_figureless_targets_beside_a_figure_are_rows_of_their_own():
+    text = ("Nhiệm kỳ 2020 – 2025, Đảng bộ xã đề ra chỉ tiêu: giữ vững chuẩn quốc gia về y tế và nâng cao chất "
+            "lượng 10/10 thôn văn hóa, xây dựng xã đạt vững mạnh về quốc phòng-an ninh.\n")
+    got = extract_text(text).targets
+    assert [t.value for t in got] == [None, 10.0, None], [(t.value, t.text) for t in got]
+    assert got[0].text == "giữ vững chuẩn quốc gia về y tế"
+    assert got[2].text == "xây dựng xã đạt vững mạnh về quốc phòng-an ninh"
+
+
+def test_named_units_are_counted():
+    text = "II. CÁC CHỈ TIÊU\n\n- Trường Mầm non, Trường Tiểu học đạt chuẩn mức độ II.\n"
+    t = extract_text(text).targets[0]
+    assert (t.indicator, t.comparator, t.value, t.unit, t.scope) == ("new_standard_schools", "ge", 2.0, "trường",
+                                                                      "mức độ II")

@@ -227,17 +227,34 @@ def inline_sections(text: str, folded: str, paras: list[Para]) -> list[tuple[int
     names targets is one too."""
     out = []
     prev_names_targets = False
+    prev_section = False
     for p in paras:
         if p.kind == "heading":
-            prev_names_targets = False
+            prev_names_targets = prev_section = False
             continue
         m = _INLINE_LABEL.search(folded, p.body_start, p.end)
         if m and m.end() < p.end and re.search(r"\d|[;,]", folded[m.end():p.end]):
             out.append((m.end(), p.end))
-        else:
-            sp = _SPECIFICALLY.match(folded, p.body_start, p.end)
-            if sp and prev_names_targets:
-                out.append((sp.end(), p.end))
+            prev_section = True
+            prev_names_targets = True
+            continue
+        if prev_section and ";" in folded[p.body_start:p.end]:
+            # the list goes on in the next paragraph ("Đảng bộ hoàn thành tốt nhiệm vụ, không có chi bộ
+            # yếu kém; tỷ lệ chi bộ … trên 80%, …"): its opening sentences that state figures
+            last = None
+            for sent in re.finditer(r".+?(?:\.(?=\s|$)|$)", folded[p.body_start:p.end]):
+                if not re.search(r"\d", re.sub(r"\b(?:19|20)\d\d\b", "", sent.group())):
+                    break  # the list ends with the first sentence that states no figure
+                last = p.body_start + sent.end()
+            if last is not None:
+                out.append((p.body_start, last))
+            prev_section = False
+            prev_names_targets = bool(_TARGET_WORDS.search(folded, p.body_start, p.end))
+            continue
+        prev_section = False
+        sp = _SPECIFICALLY.match(folded, p.body_start, p.end)
+        if sp and prev_names_targets:
+            out.append((sp.end(), p.end))
         prev_names_targets = bool(_TARGET_WORDS.search(folded, p.body_start, p.end))
     return out
 

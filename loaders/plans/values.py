@@ -104,6 +104,8 @@ def unit_at(plain: str, pos: int, limit: int) -> tuple[str, int, bool]:
     unit = _UNITS[m.group("unit")]
     scale = " ".join(_SCALES[w] for w in (m.group("scale") or "").split())
     end = m.end()
+    if unit == "đồng" and not scale and re.match(r"\s+(?:chi|bao|thoi|bang|ruong|doi|nghiep)\b", plain[end:end + 12]):
+        return "", pos, False  # "13 đồng chí", "đồng bào": not money
     if scale and "đồng/" in unit:
         return unit, end, False  # "triệu/người/năm" already carries its scale
     unit = f"{scale} {unit}".strip() if scale else unit
