@@ -16,7 +16,7 @@ from chitieu.textnorm import nfc
 
 CATALOGUE_PATH = DATA_DIR / "indicators.csv"
 COLUMNS = ["code", "name_vi", "name_en", "unit", "direction", "category", "kind", "measured",
-           "tolerance", "aliases", "synonyms", "official"]
+           "tolerance", "aliases", "synonyms", "official", "family"]
 SYNONYMS_PATH = DATA_DIR / "synonyms.csv"
 ABBREVIATIONS_PATH = DATA_DIR / "abbreviations.csv"
 KINDS = {"flow", "level"}
@@ -45,6 +45,7 @@ class Indicator:
     aliases: tuple[str, ...] = field(default_factory=tuple)   # how plans word it
     synonyms: tuple[str, ...] = field(default_factory=tuple)  # other names (official, short, header)
     official: str = ""        # membership of an official indicator system ("QĐ 05/2023 (tỉnh, huyện)")
+    family: str = ""          # codes of one sector share it: its share, output value, growth
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -63,7 +64,7 @@ def load_catalogue(path: str | Path = CATALOGUE_PATH) -> dict[str, Indicator]:
             kind=r.get("kind") or "level", measured=r.get("measured") or "periodic",
             tolerance=r.get("tolerance", ""),
             aliases=_split(r.get("aliases", "")), synonyms=_split(r.get("synonyms", "")),
-            official=r.get("official", ""))
+            official=r.get("official", ""), family=r.get("family", ""))
     return out
 
 

@@ -220,6 +220,10 @@ class CatalogueMatcher:
         rate_base = self._derived_by_prefix(("ty le",), ("so", "tong so"))
         self.rate_of = {base: r for r, base in rate_base.items()}
         self.count_of = rate_base
+        self.families: dict[str, list[str]] = defaultdict(list)
+        for ind in catalogue.values():
+            if ind.family:
+                self.families[ind.family].append(ind.code)
         self.alias_keys = [e.raw for e in self.entries]
         self.alias_strings = [" ".join(e.raw) for e in self.entries]
         self._by_raw = {e.raw: e for e in self.entries}
@@ -261,7 +265,8 @@ class CatalogueMatcher:
         """The indicator a value in `unit` measures, given the one its words named: a money or
         count concept with a % value is its growth rate when it has one ("…đạt 4.549 tỷ đồng,
         tăng 3,32%"), a count with a % is its rate ("100% xã đạt chuẩn"), a rate with a count
-        is the count. Otherwise the code itself."""
+        is the count; a money value names the output value of the sector ("family") whose
+        share or growth the words named. Otherwise the code itself."""
         ind = self.catalogue.get(code)
         fam = _family(unit)
         if ind is None or not fam or fam == _family(ind.unit):
@@ -274,6 +279,10 @@ class CatalogueMatcher:
                 return self.rate_of[code]
         if fam == "count" and own == "pct" and code in self.count_of:
             return self.count_of[code]
+        if fam == "money" and ind.family:     # "Công nghiệp - xây dựng 596 tỷ đồng": the output value
+            same = [c for c in self.families.get(ind.family, ()) if _family(self.catalogue[c].unit) == "money"]
+            if len(same) == 1:
+                return same[0]
         return code
 
     def weight(self, word: str) -> float:
@@ -569,29 +578,35 @@ def _unordered(alias: tuple[str, ...], words: list[str]):
 
     Verb-first wording names the same concept as a noun-first alias: "thu gom, xử lý chất thải
     rắn đô thị" for "chất thải rắn đô thị được thu gom, xử lý". Each block is contiguous, at
-    most two words stand between them, and little words ("được", "và", "của") may be left out."""
+    most two words stand between them, a head noun ("Tỷ lệ", "Số") may stay in front,
+    and little words ("được", "và", "của") may be left out."""
     core = [t for t in alias if t not in _FILLERS]
     n = len(core)
     if n < 3:
         return None
     pos = [i for i, w in enumerate(words) if w not in _FILLERS]
     seq = [words[i] for i in pos]
-    for k in range(n - 1, 0, -1):
-        a, b = core[:k], core[k:]
-        lb = len(b)
-        for j in range(len(seq) - lb + 1):
-            if seq[j:j + lb] != b:
-                continue
-            for skip in range(0, 3):
-                s = j + lb + skip
-                if seq[s:s + k] == a:
-                    used = [pos[x] for x in range(j, j + lb)] + [pos[x] for x in range(s, s + k)]
-                    first, last = used[0], used[-1]
-                    if last - first + 1 - len(used) > 2 + len(alias) - n:
-                        continue
-                    used.sort()
-                    gaps = [x for x in range(first, last + 1) if x not in used]
-                    return first, last, len(alias), gaps, used
+    for h in range(0, min(2, n - 2) + 1):
+        head, body = core[:h], core[h:]
+        if h and tuple(head) not in _HEADS:
+            continue
+        m = len(body)
+        for k in range(m - 1, 0, -1):
+            a, b = body[:k], body[k:]
+            lb = len(b)
+            for j in range(h, len(seq) - lb + 1):
+                if seq[j:j + lb] != b or seq[j - h:j] != head:
+                    continue
+                for skip in range(0, 3):
+                    s = j + lb + skip
+                    if seq[s:s + k] == a:
+                        used = [pos[x] for x in range(j - h, j + lb)] + [pos[x] for x in range(s, s + k)]
+                        first, last = used[0], used[-1]
+                        if last - first + 1 - len(used) > 2 + len(alias) - n:
+                            continue
+                        used.sort()
+                        gaps = [x for x in range(first, last + 1) if x not in used]
+                        return first, last, len(alias), gaps, used
     return None
 
 
