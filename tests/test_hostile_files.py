@@ -93,6 +93,17 @@ def test_cli_refuses_workbooks_that_would_exhaust_the_reader(files, tmp_path, na
     assert snapshot(db) == before
 
 
+def test_a_huge_declared_dimension_is_refused(files, tmp_path):
+    part = fx.sheet_part(files["template"])
+    data = fx._rewrite_zip(files["template"], {part: lambda b: re.sub(
+        rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', b)})
+    db = seeded_db(tmp_path / "t.duckdb")
+    con = open_db(db)
+    preview = dry_run(con, data, "khai_bao.xlsx")
+    assert preview.codes() == [(0, "file", "sheet-too-large")]
+    assert "khai báo vùng dữ liệu A1:XFD1048576" in preview.file_issues[0].message_vi
+
+
 def test_the_reader_never_runs_in_the_calling_process(files, tmp_path, monkeypatch):
     """dry_run hands the bytes to a child process: a reader that aborts (as calamine does on a
     failed 512 GB allocation) takes only the child down."""

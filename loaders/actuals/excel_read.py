@@ -233,6 +233,7 @@ _FORMULA = re.compile(rb'<c\b[^>]*?\sr="([A-Z]{1,3})(\d{1,9})"[^>]*>\s*<f\b[^>]*
 _ERROR = re.compile(rb'<c\b[^>]*?\sr="([A-Z]{1,3})(\d{1,9})"[^>]*?\st="e"[^>]*>'
                     rb'(?:\s*<f\b[^>]*?(?:/>|>[^<]*</f>))?\s*<v>([^<]{0,40})</v>')
 _CUT = re.compile(rb"<(?:c|row)\b")
+_DIMENSION = re.compile(rb'<dimension\b[^>]*?\sref="([A-Z]{0,3})(\d{0,9})(?::([A-Z]{1,3})(\d{1,9}))?"')
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -273,9 +274,17 @@ def _percent_styles(zf: zipfile.ZipFile) -> re.Pattern | None:
     return re.compile(rb'<c\b[^>]*?\sr="([A-Z]{1,3})(\d{1,9})"[^>]*?\ss="(?:' + "|".join(ids).encode() + rb')"')
 
 
-def _too_big(shown: str, sheet: str, rows: int, cols: int) -> UserError:
+def _too_big(shown: str, sheet: str, rows: int, cols: int, declared: str = "") -> UserError:
     def vn(n: int) -> str:
         return f"{n:,}".replace(",", ".")
+    if declared:
+        return _err("sheet-too-large",
+                    f"Trang {sheet} của tệp {shown} khai báo vùng dữ liệu {declared} ({vn(rows)} dòng × {vn(cols)} cột), "
+                    f"vượt giới hạn {vn(MAX_CELLS)} ô. Hãy xoá các dòng, cột thừa ở xa vùng số liệu (Ctrl+End cho biết "
+                    "ô cuối), lưu lại rồi tải lên.",
+                    f"Sheet {sheet} of {shown} declares the data area {declared} ({rows:,} rows x {cols:,} columns), "
+                    f"over the {MAX_CELLS:,}-cell limit. Delete the stray rows and columns far from the figures "
+                    "(Ctrl+End shows the last cell), save and upload again.")
     return _err("sheet-too-large",
                 f"Trang {sheet} của tệp {shown} có ô dữ liệu ở xa tới dòng {vn(rows)}, cột "
                 f"{vn(cols)} (ít nhất): vùng {vn(rows)} dòng × {vn(cols)} cột vượt giới hạn {vn(MAX_CELLS)} ô. Hãy xoá các ô thừa ở xa vùng số "
@@ -312,7 +321,17 @@ def scan_sheet(zf: zipfile.ZipFile, part: str, shown: str, sheet: str, percent_r
             scan.percent.update((int(r) - 1, _col_number(c) - 1) for c, r in percent_re.findall(text))
 
     with zf.open(part) as f:
+        first = True
         while block := f.read(chunk):
+            if first:       # the declared used range comes before <sheetData>: refuse a huge one outright
+                first = False
+                dim = _DIMENSION.search(block[:65536])
+                if dim:
+                    c, r = (dim.group(3), dim.group(4)) if dim.group(3) else (dim.group(1), dim.group(2))
+                    rows, cols = int(r or 1), _col_number(c) if c else 1
+                    if rows * cols > MAX_CELLS:
+                        raise _too_big(shown, sheet, rows, cols, declared=dim.group(0).split(b'ref="')[1]
+                                       .decode("ascii", "replace"))
             buf = carry + block
             cut = None
             for m in _CUT.finditer(buf, max(0, len(buf) - 65536)):
