@@ -38,11 +38,12 @@ if up is not None:
         left, right = st.columns([4, 1])
         year = right.number_input(t("override_year", lang), 1990, 2100, plan.year, key=f"plan_year_{k}",
                                   placeholder=pr.tr("year_placeholder", lang))
-        both = len(pr.schemes(year)) > 1  # 2025: units before and after the reform of 1 July
-        options, detected = pr.locality_options(plan.locality, year), f"{plan.locality.scheme}:{plan.locality.code}"
-        choice = left.selectbox(pr.tr("locality_choice", lang), options, key=f"plan_loc_{k}_{'-'.join(pr.schemes(year))}",
+        schemes = pr.schemes(year)  # 2025: units before and after the reform of 1 July, labelled so
+        both, options = len(schemes) > 1, pr.locality_options(plan.locality, year)
+        detected = f"{plan.locality.scheme}:{plan.locality.code}"
+        choice = left.selectbox(pr.tr("locality_choice", lang), options, key=f"plan_loc_{k}_{'-'.join(schemes)}",
                                 index=options.index(detected) if detected in options else None,
-                                format_func=lambda key: pr.unit_label(key, lang, both), accept_new_options=True,
+                                format_func=lambda key: pr.unit_label(key, lang, both),
                                 placeholder=pr.tr("locality_placeholder", lang))
         loc, status = pr.resolve_choice(choice, year, plan.locality, plan.text)
         (st.success if status == "resolved" else st.warning)(

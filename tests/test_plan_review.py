@@ -78,7 +78,8 @@ def test_indicator_choices_are_catalogue_names_in_alphabetical_order(catalogue, 
 
 
 def test_review_rows_put_doubtful_rows_first_with_the_reason(indicators):
-    targets = [PlanTarget("budget_revenue", "ge", 17500.0, unit="triệu đồng", text="Thu ngân sách đạt 17.500 triệu đồng"),
+    targets = [PlanTarget("budget_revenue", "ge", 17500.0, unit="triệu đồng",
+                          text="Thu ngân sách đạt 17.500 triệu đồng"),
                PlanTarget("unmapped", "ge", 80.0, unit="%", text="Tỷ lệ thôn có đội văn nghệ đạt 80%"),
                PlanTarget("school_enrolment_rate", "between", 98.0, 99.5, "%", text="từ 98 đến 99,5%"),
                PlanTarget("poverty_rate", "le", 1.2, unit="%", text="giảm còn 1,2%")]
@@ -100,8 +101,8 @@ def test_review_rows_put_doubtful_rows_first_with_the_reason(indicators):
 def test_edited_rows_become_targets(indicators):
     targets = [PlanTarget("unmapped", "ge", 80.0, unit="%", text="Tỷ lệ thôn có đội văn nghệ đạt 80%",
                           start=10, end=44, indicator_label="Tỷ lệ thôn có đội văn nghệ"),
-               PlanTarget("budget_revenue", "ge", 17500.0, unit="triệu đồng", text="Thu ngân sách đạt 17.500 triệu đồng",
-                          start=50, end=85),
+               PlanTarget("budget_revenue", "ge", 17500.0, unit="triệu đồng",
+                          text="Thu ngân sách đạt 17.500 triệu đồng", start=50, end=85),
                PlanTarget("poverty_rate", "le", 1.2, unit="%", text="giảm còn 1,2%", start=90, end=103),
                PlanTarget("gross_output_growth", "ge", 16.723, unit="%", text="tăng 16,723%", start=110, end=122)]
     rows = pr.review_rows(targets, indicators, "vi")
@@ -130,8 +131,8 @@ def test_bad_rows_are_named_and_stop_the_save(indicators):
     rows.loc[1, "value_high"] = ""
     out, errors = pr.to_targets(rows, indicators, {}, "vi")
     assert len(out) == 0 and len(errors) == 2
-    assert errors[0].startswith("Dòng 1: ") and "không phải là số" in errors[0]
-    assert errors[1] == "Dòng 2: “từ … đến …” cần cả hai số"
+    assert errors[0].startswith("Dòng 1 (“giảm còn 1,2%”): ") and "không phải là số" in errors[0]
+    assert errors[1] == "Dòng 2 (“98–99,5%”): “từ … đến …” cần cả hai số"
     assert pr.save_problems(errors, 2024, out, "resolved", False, "vi") == errors
     problems = pr.save_problems([], None, [], "ambiguous", False, "vi")
     assert problems == ["Chưa có năm của kế hoạch.", "Không còn dòng nào được giữ.",
