@@ -68,10 +68,10 @@ else:  # targets exist, figures do not: say so, with the year
 st.subheader(t("side_by_side", lang))
 view = sel.assign(target=[target_text(c, v, h, u, lang) for c, v, h, u in
                           zip(sel["comparator"], sel["value"], sel["value_high"], sel["unit"])],
-                  status_text=sel["status"].map(lambda s: status_label(s, lang)), figure=common.figure_kind(sel, lang))
-common.table(view, dict(zip(["locality", "indicator_name", "target", "actual", "unit", "percent", "status_text",
-                             per, "figure"], common.headers(lang, "locality", "indicator", "target", "actual", "unit",
-                                                            "percent", "status", "period", "col_figure_kind"))),
-             numbers=["actual"], percents=["percent"], wide=["locality", "indicator_name"], key="compare_table")
+                  status_text=sel["status"].map(lambda s: status_label(s, lang)), actual_text=common.actual_text(sel, lang))
+common.table(view, dict(zip(["locality", "indicator_name", "target", "actual_text", "percent", "status_text"],
+                            common.headers(lang, "locality", "indicator", "target", "actual", "percent", "status"))),
+             percents=["percent"], wide=["locality", "indicator_name", "actual_text"], key="compare_table")
+st.caption(t("table_marks", lang))
 with st.expander(t("why", lang)):
     common.status_list(sel.rename(columns={"locality": "locality_name"}), lang, with_locality=True)

@@ -48,11 +48,10 @@ view = sel.sort_values(["year", "locality"], ascending=[False, True])
 view = view.assign(target=[target_text(c, v, h, u, lang) for c, v, h, u in
                            zip(view["comparator"], view["value"], view["value_high"], view["unit"])],
                    status_text=view["status"].map(lambda s: status_label(s, lang)),
-                   figure=common.figure_kind(view, lang))
-common.table(view, dict(zip(["year", "locality", "target", "actual", "unit", "percent", "status_text",
-                             per, "figure", "text"],
-                            common.headers(lang, "year", "locality", "target", "actual", "unit", "percent",
-                                           "status", "period", "col_figure_kind", "plan_sentence"))),
-             numbers=["actual"], percents=["percent"], wide=["locality", "text"], key="indicator_table")
+                   actual_text=common.actual_text(view, lang))
+common.table(view, dict(zip(["year", "locality", "target", "actual_text", "percent", "status_text"],
+                            common.headers(lang, "year", "locality", "target", "actual", "percent", "status"))),
+             percents=["percent"], wide=["locality", "actual_text", "status_text"], key="indicator_table")
+st.caption(t("table_marks", lang))
 with st.expander(t("why", lang)):
     common.status_list(view, lang, with_locality=True)

@@ -45,14 +45,14 @@ st.caption(t("bullet_help", lang))
 st.subheader(t("details", lang))
 table = rows.assign(status_text=rows["status"].map(lambda s: status_label(s, lang)),
                     name=[indicator_name(r, lang) for r in rows.to_dict("records")],
-                    figure=common.figure_kind(rows, lang),
+                    actual_text=common.actual_text(rows, lang),
                     target=[target_text(c, v, h, u, lang) for c, v, h, u in
                             zip(rows["comparator"], rows["value"], rows["value_high"], rows["unit"])])
-common.table(table, dict(zip(["number", "status_text", "name", "target", "actual", "unit", "percent", per, "figure",
-                              "text"], common.headers(lang, "col_number", "status", "indicator", "target", "actual",
-                                                      "unit", "percent", "period", "col_figure_kind",
-                                                      "plan_sentence"))),
-             numbers=["actual"], percents=["percent"], wide=["name", "text"], key="targets_table")
+common.table(table, dict(zip(["number", "status_text", "name", "target", "actual_text", "percent", "text"],
+                             common.headers(lang, "col_number", "status", "indicator", "target", "actual", "percent",
+                                            "plan_sentence"))),
+             percents=["percent"], wide=["name", "actual_text", "text"], key="targets_table")
+st.caption(t("table_marks", lang))
 for cat in areas:
     part = rows[rows["category"] == cat]
     if not part.empty:

@@ -2,7 +2,8 @@
 import streamlit as st
 
 from ui import charts, common, national
-from ui.i18n import category_label, status_icon, t
+from ui.format import target_text
+from ui.i18n import category_label, indicator_name, status_icon, t
 
 f = common.filters()
 lang, year, period = f["lang"], f["year"], f["period"]
@@ -41,11 +42,14 @@ else:
     common.status_list(behind, lang, with_locality=True, limit=5)
     with st.expander(t("details", lang)):
         common.status_list(behind.iloc[5:], lang, with_locality=True, limit=45)
-        common.table(behind.assign(name=behind["name_en" if lang == "en" else "name_vi"]),
-                     dict(zip(["locality_name", "name", "scope", "value", "actual", "unit", "percent"],
-                              common.headers(lang, "locality", "indicator", "scope", "target", "actual", "unit",
-                                             "percent"))), numbers=["value", "actual"], percents=["percent"],
-                     wide=["name"])
+        common.table(behind.assign(name=[indicator_name(r, lang) for r in behind.to_dict("records")],
+                                   actual_text=common.actual_text(behind, lang),
+                                   target=[target_text(c, v, h, u, lang) for c, v, h, u in
+                                           zip(behind["comparator"], behind["value"], behind["value_high"],
+                                               behind["unit"])]),
+                     dict(zip(["locality_name", "name", "target", "actual_text", "percent"],
+                              common.headers(lang, "locality", "indicator", "target", "actual", "percent"))),
+                     percents=["percent"], wide=["locality_name", "name", "actual_text"])
 
 TOP = 15
 by_loc = charts.status_counts(rows, "locality_name")

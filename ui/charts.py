@@ -79,8 +79,8 @@ def status_counts_chart(counts: pd.DataFrame, title: str, lang: str = "vi") -> g
             marker={"color": status_color(status), "line": {"color": "white", "width": 1}},
             # A count is written only in a segment wide enough for it, level and full size; the
             # legend (icon + word), the hover and the table under the charts carry the rest.
-            text=[f"{status_icon(status)} {int(v)}" if v and v / widest >= 0.08 else "" for v in vals],
-            textposition="inside", textangle=0, insidetextanchor="middle", constraintext="none",
+            text=[f"{status_icon(status)} {int(v)}" if v and v / widest >= 0.12 else "" for v in vals],
+            textposition="inside", textangle=0, insidetextanchor="middle",
             textfont={"color": "white" if status not in ("no_data", "not_assessable") else "#222"},
             hovertemplate="%{y}<br>" + status_label(status, lang) + ": %{x}<extra></extra>")
     fig.update_xaxes(title=t("n_targets", lang), gridcolor="#eee", rangemode="tozero", tickformat=",~f")
@@ -129,10 +129,10 @@ def bullet_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
             "x": [min(PERCENT_CAP, p) if pd.notna(p) else 0 for p in sub["percent"]],
             "marker": {"color": status_color(status),  # illustrative figures: hatched bars
                        "pattern": {"shape": ["/" if ill else "" for ill in _illustrative(sub)], "fgcolor": "white",
-                                   "size": 6}},
+                                   "fgopacity": 0.7, "fillmode": "overlay", "size": 7}},
             "textposition": "outside", "cliponaxis": False,
             "text": [f"{status_icon(status)} {pct(p) if pd.notna(p) else status_label(status, lang, False)}"
-                     + (f" ({t('illustrative_mark', lang)})" if ill else "")
+                     + (" ◇" if ill else "")
                      for p, ill in zip(sub["percent"], _illustrative(sub))],
             "hovertext": [_hover(r, lang) for r in recs], "hoverinfo": "text"})
     lines = max(o.count("<br>") + 1 for o in order)
@@ -331,7 +331,8 @@ def timeline_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.Figur
     years = sorted(rows["year"].unique())
     fig.update_xaxes(tickmode="array", tickvals=years, ticktext=[str(y) for y in years], title=t("year", lang))
     fig.update_yaxes(title=unit, gridcolor="#eee", tickformat=",~f")  # not from zero: rates sit near 100 %
-    return _layout(fig, title, 420, legend={"orientation": "h", "y": -0.2, "x": 0})
+    return _layout(fig, title, 460, legend={"orientation": "h", "y": -0.3, "yanchor": "top", "x": 0},
+                   margin={"l": 10, "r": 20, "t": 70, "b": 40})
 
 
 def status_counts(rows: pd.DataFrame, group_col: str) -> pd.DataFrame:

@@ -375,7 +375,7 @@ def demo_banner(rows, year, language: str) -> None:
     if rows is None or rows.empty or not demo_available():
         return
     n = int(rows["illustrative"].fillna(False).astype(bool).sum()) if "illustrative" in rows else 0
-    left, right = st.columns([5, 1], vertical_alignment="center")
+    left, right = st.columns([4, 1], vertical_alignment="center")
     if show_demo() and n:
         left.info(t("demo_banner", language, year=year, n=n, total=len(rows)), icon=":material/science:")
         right.button(t("demo_off", language), key="demo_off", on_click=_set_demo, args=(False,))
@@ -455,6 +455,7 @@ def status_list(rows, language: str, with_locality: bool = False, limit: int = 5
 
 
 TABLE_ROWS = 1000
+NARROW_PX = 92
 
 
 def table(df, columns: dict[str, str], numbers: Sequence[str] = (), percents: Sequence[str] = (),
@@ -475,18 +476,33 @@ def table(df, columns: dict[str, str], numbers: Sequence[str] = (), percents: Se
             missing = cells.isna() | cells.map(lambda v: isinstance(v, str) and v.strip() in ("None", "nan", ""))
             view[c] = cells.where(~missing, "–").map(lambda v: t("yes", lang()) if v is True else
                                                      ("" if v is False else v))
-    if wide:
-        config = {h: st.column_config.Column(width="large" if c in wide else "small")
-                  for c, h in columns.items()}
+    if wide:  # fit ~820 px (the main area at 1280×720): narrow columns fixed, the wide ones share the rest
+        narrow = [c for c in columns if c not in wide]
+        share = max(150, int((810 - NARROW_PX * len(narrow)) / len(wide)))
+        config = {h: st.column_config.Column(width=share if c in wide else NARROW_PX) for c, h in columns.items()}
         kw.setdefault("column_config", config)
-    return st.dataframe(vn_table(view, [columns[c] for c in numbers], [columns[c] for c in percents]),
-                        hide_index=True, **kw)
+    # st.dataframe draws a missing number as a grey "None" whatever the format says: a numeric
+    # column with gaps is shown as text ('–' in the gaps); a complete one stays numeric (sorts by value).
+    from ui.format import num, pct
+    for c in [*numbers, *percents]:
+        h = columns[c]
+        if h in view.columns and view[h].isna().any():
+            view[h] = [("–" if pd.isna(v) else (pct(v) if c in percents else num(v))) if not isinstance(v, str)
+                       else v for v in view[h]]
+    numeric = [columns[c] for c in numbers if pd.api.types.is_numeric_dtype(view[columns[c]])]
+    pcts = [columns[c] for c in percents if pd.api.types.is_numeric_dtype(view[columns[c]])]
+    return st.dataframe(vn_table(view, numeric, pcts), hide_index=True, **kw)
 
 
-def figure_kind(rows, language: str) -> list[str]:
-    """Per row: '◇ minh họa' (illustrative), 'công bố' (a reported figure) or '–' (none)."""
-    return [t("illustrative_mark", language) if ill is True else (t("published_mark", language) if pd.notna(p) and p
-            else "–") for ill, p in zip(rows["illustrative"], rows["actual_period"])]
+def actual_text(rows, language: str, with_period: bool = True) -> list[str]:
+    """'93,1% (Cả năm) ◇' per row: the figure with its unit, its period and the illustrative mark."""
+    from ui.format import with_unit
+    per = rows["period_en" if language == "en" else "period_vi"]
+    return [("–" if pd.isna(a) and not isinstance(v, str) else
+             (with_unit(a, u) if pd.notna(a) else {"dat": "Đạt", "khong_dat": "Không đạt"}.get(v, "–")))
+            + (f" ({p})" if with_period and isinstance(p, str) and p else "") + (" ◇" if ill is True else "")
+            for a, u, p, ill, v in zip(rows["actual"], rows["unit"], per, rows["illustrative"],
+                                       rows.get("actual_verdict", pd.Series([None] * len(rows), index=rows.index)))]
 
 
 # ---------------------------------------------------------------- actuals page: preview and history
@@ -546,6 +562,8 @@ def uploads_view(uploads, language: str):
     view["file_name"] = [
         (t("sample_illustrative" if f in ILLUSTRATIVE_FILES else "sample_reported", language) if sample else f)
         for f, sample in zip(view["file_name"], view["sample"])]
+    view["uploader"] = [t("sample_uploader", language) if sample else u for u, sample in
+                        zip(view["uploader"], view["sample"])]
     for col in ("uploaded_at", "undone_at"):
         view[col] = [v.strftime("%d/%m/%Y %H:%M") if pd.notna(v) else "" for v in pd.to_datetime(view[col])]
     return view

@@ -66,10 +66,10 @@ STRINGS: dict[str, tuple[str, str]] = {
                      "{name} — achievement against the {year} targets (%; 100% = on target)"),
     "bullet_help": ("Thanh: % hoàn thành (màu, biểu tượng và chữ cho biết trạng thái); vạch đứt: đúng chỉ tiêu (100%); "
                     "khung: khoảng chỉ tiêu khi kế hoạch đặt một khoảng (từ … đến …). Thanh dài quá 150% được cắt, "
-                    "số ghi bên cạnh là số thật.",
+                    "số ghi bên cạnh là số thật. Thanh gạch chéo và dấu ◇: số minh họa, không phải số công bố.",
                     "Bar: % of target achieved (colour, icon and word give the status); dashed line: exactly on "
                     "target (100%); box: the target range when the plan sets one (from … to …). Bars beyond 150% "
-                    "are cut; the label keeps the real figure."),
+                    "are cut; the label keeps the real figure. Hatched bar and ◇: an illustrative figure, not a published one."),
     "percent_axis": ("% hoàn thành chỉ tiêu", "% of target achieved"),
     "target_line": ("Chỉ tiêu (100%)", "Target (100%)"),
     "details": ("Chi tiết từng chỉ tiêu (bấm để xem vì sao)", "Every target (open one to see why)"),
@@ -197,7 +197,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                     "(ghi «◇ minh họa»), không phải số liệu công bố. Số liệu công bố thật được giữ riêng.",
                     "**{year} holds illustrative figures.** {n} of {total} targets are judged on made-up figures "
                     "(marked «◇ illustrative»), not published ones. Real published figures are kept apart."),
-    "demo_off": ("Chỉ xem số liệu công bố", "Published figures only"),
+    "demo_off": ("Ẩn số minh họa", "Hide illustrative"),
     "demo_hidden": ("Đang ẩn số liệu minh họa: chỉ tính số liệu công bố.",
                     "Illustrative figures hidden: only published figures count."),
     "demo_on": ("Hiện lại số liệu minh họa", "Show illustrative figures again"),
@@ -205,6 +205,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "illustrative_mark": ("◇ minh họa", "◇ illustrative"),
     "published_mark": ("công bố", "published"),
     "col_number": ("STT", "No."),
+    "table_marks": ("◇: số minh họa, không phải số liệu công bố. Bấm tiêu đề cột để sắp xếp.",
+                    "◇: an illustrative figure, not a published one. Click a column header to sort."),
     "col_figure_kind": ("Loại số liệu", "Figure"),
     "counts_table": ("Số chỉ tiêu theo trạng thái (bảng)", "Targets by status (table)"),
     "group": ("Nhóm", "Group"),
@@ -230,6 +232,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sample_demo": ("Năm minh họa: số minh họa cho mọi chỉ tiêu mẫu", "Demonstration: illustrative figures for every "
                     "sample target"),
     "yes": ("Có", "Yes"),
+    "sample_uploader": ("(bộ dữ liệu mẫu)", "(bundled sample)"),
     "outcome_ok": ("Hợp lệ", "OK"), "outcome_warning": ("Cảnh báo", "Warning"), "outcome_error": ("Lỗi", "Error"),
     "change_new": ("Mới", "New"), "change_same": ("Không đổi", "Unchanged"),
     "change_revision": ("Điều chỉnh (số chính thức thay số ước tính)", "Revision (official replaces estimate)"),
