@@ -6,9 +6,12 @@
 
 Builds the synthetic dataset with `python -m loaders synth --scale national` in a child
 process (its time and peak memory are the build figures), then, in this process, times the
-store's main read queries and every page of the dashboard with streamlit.testing's AppTest
-against that file (CHITIEU_DB). Goals: every page under 500 ms server-side, the whole app
-under 2 GB resident. Peak memory is resource.getrusage's ru_maxrss.
+store's main read queries, judges every target x period of the country in bulk and checks each
+verdict against the per-target rules (--no-compare skips that minute), and times every page of
+the dashboard with streamlit.testing's AppTest against that file (CHITIEU_DB), plus the
+whole-country overview. Goals: every page under 500 ms server-side for one province, the
+whole-country overview under 1.5 s first and 300 ms from cache, the whole app under 2 GB
+resident. Peak memory is resource.getrusage's ru_maxrss.
 """
 from __future__ import annotations
 
@@ -85,6 +88,9 @@ def queries(db: Path) -> list[tuple[str, float, int]]:
         ("status_table(one indicator, whole country, H1)",
          lambda: reads.status_table(con, year, "H1", indicator="economic_growth")),
         ("target_rows(whole country, H1) — no filter", lambda: reads.target_rows(con, year, 6)),
+        ("status_table(whole country, H1) — bulk verdicts", lambda: reads.status_table(con, year, "H1")),
+        ("rollup_counts(whole country, H1) — from the kept verdicts", lambda: reads.rollup_counts(con, year, "H1")),
+        ("most_behind(whole country, H1)", lambda: reads.most_behind(con, year, "H1", limit=10)),
         ("units: search_units('ba tơ')", lambda: unit_store.search_units(con, "ba tơ")),
         ("units: children_of(province 51)", lambda: unit_store.children_of(con, *province)),
         ("units: predecessors_of(Đặc khu Phú Quốc)", lambda: unit_store.predecessors_of(con, "gso_2025", "31078")),
@@ -92,6 +98,36 @@ def queries(db: Path) -> list[tuple[str, float, int]]:
          lambda: [units.resolve_locality("phường Quyết Thắng", province="Sơn La", year=2022)]),
     ]
     return [(label, *time_ms(fn)) for label, fn in cases]
+
+
+def judge_country(db: Path, compare: bool) -> None:
+    """Every target x period of every year judged at once (bulk), and, with compare, the per-target
+    rules (chitieu.status.evaluate) on the same rows: the time each takes and any disagreement."""
+    from chitieu.status_bulk import judge
+    from chitieu.store import open_db, reads
+
+    con = open_db(db, read_only=True)
+    rows_all, t_query, t_bulk, t_eval, bad = 0, 0.0, 0.0, 0.0, 0
+    for months in (3, 6, 9, 12):
+        t0 = time.perf_counter()
+        rows = reads.target_rows(con, None, months)
+        t1 = time.perf_counter()
+        got = judge(rows)
+        t2 = time.perf_counter()
+        t_query, t_bulk, rows_all = t_query + t1 - t0, t_bulk + t2 - t1, rows_all + len(rows)
+        if compare:
+            for start in range(0, len(rows), 20_000):  # in slices: a dict per row of 514,300 rows is large
+                part, verdicts = rows.iloc[start:start + 20_000], got.iloc[start:start + 20_000]
+                for (s, p, r), row in zip(zip(verdicts["status"], verdicts["percent"], verdicts["rule"]),
+                                          part.to_dict("records")):
+                    v = reads.explain(row)
+                    want = ("no_data", None, "error") if v is None else (v.status, v.percent, v.rule)
+                    bad += want != (s, None if p != p else p, r)
+            t_eval += time.perf_counter() - t2
+    print(f"  {rows_all:,} target x period rows (every year, Q1/H1/9M/FY): query {t_query:.1f} s, "
+          f"bulk verdicts {t_bulk:.2f} s")
+    if compare:
+        print(f"  per-target evaluate on the same rows: {t_eval:.1f} s; disagreements with the bulk path: {bad}")
 
 
 def pages(db: Path) -> list[tuple[str, float, float, str]]:
@@ -130,6 +166,16 @@ def pages(db: Path) -> list[tuple[str, float, float, str]]:
                 times.append(float("nan"))
                 problem = f"{type(exc).__name__}: {str(exc)[:80]}"
         out.append((page, *times, problem))
+    # The whole country ("all provinces"): the roll-up overview, first render and again (cached).
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.query_params["prov"] = ""
+    times = []
+    for _ in range(2):
+        t0 = time.perf_counter()
+        at.run()
+        times.append((time.perf_counter() - t0) * 1000)
+    out.append(("whole country: pages/overview.py (prov=all)", *times,
+                "; ".join(str(e.value)[:80] for e in at.exception)))
     return out
 
 
@@ -138,6 +184,8 @@ def main() -> int:
     ap.add_argument("--db", required=True, help="synthetic database file (built if missing)")
     ap.add_argument("--rebuild", action="store_true", help="build the file afresh first")
     ap.add_argument("--no-pages", action="store_true", help="time the queries only")
+    ap.add_argument("--no-compare", action="store_true",
+                    help="skip the per-target comparison of every national verdict (about a minute)")
     args = ap.parse_args()
     db = Path(args.db).resolve()
 
@@ -166,6 +214,9 @@ def main() -> int:
 
     peak = _mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
     print(f"== peak memory of this process (queries + app): {peak:.0f} MiB (goal < {MEMORY_GOAL_MB} MiB)")
+    # After the memory figure: the check below holds every verdict twice, which no page does.
+    print("== judging the whole country" + ("" if args.no_compare else " (and checking every verdict)"))
+    judge_country(db, compare=not args.no_compare)
     return 0
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 
 import pandas as pd
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 

@@ -174,10 +174,13 @@ def target_rows(con, year: int | None, months: int, locality: tuple[str, str] | 
         nv AS (SELECT locality_scheme, locality_code, indicator, scope, year, period,
                       count(DISTINCT value) AS n_values
                FROM act WHERE NOT ? GROUP BY ALL),
-        latest AS (
-            SELECT * FROM act WHERE months <= ?
-            QUALIFY row_number() OVER (PARTITION BY locality_scheme, locality_code, indicator, scope, year
-                                       ORDER BY months DESC, created_at DESC, actual_id DESC) = 1)
+        -- the latest figure of each key: most months, then newest, then highest id (an aggregate,
+        -- several times cheaper than ranking every figure with a window)
+        pick AS (
+            SELECT max_by(actual_id, struct_pack(m := months, c := created_at, i := actual_id)) AS actual_id
+            FROM act WHERE months <= ?
+            GROUP BY locality_scheme, locality_code, indicator, scope, year),
+        latest AS (SELECT act.* FROM act JOIN pick USING (actual_id))
         SELECT tp.*, {_LEAN_ACTUAL if lean else _FULL_ACTUAL}
         FROM tp
         LEFT JOIN latest r ON r.locality_scheme = tp.locality_scheme AND r.locality_code = tp.locality_code
