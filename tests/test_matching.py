@@ -157,3 +157,37 @@ def test_upload_wide_sheet_header_matched_by_the_plan_matcher():
     p = dry_run(con, data, "w.xlsx", "a")
     assert (4, "indicator", "unknown-indicator") in p.codes()
     assert any("không có trong danh mục" in i.message_vi for i in p.issues)
+
+
+# Wording found in real plans with the search tool (portal pages of communes and districts):
+# ttkhcn.baria-vungtau.gov.vn/tamphuoc (Kế hoạch KT-XH năm 2022), baothanhhoa.vn (Như Xuân,
+# chỉ tiêu nhiệm kỳ 2020-2025), kbang.gialai.gov.vn/Xa-Lo-Ku, quangtrung.bimson.thanhhoa.gov.vn.
+@pytest.mark.parametrize("text, code", [
+    ("Sản lượng bắp: 14 tấn", "maize_output"),
+    ("Tỷ lệ hộ dân dùng nước hợp vệ sinh 100%", "hygienic_water_rate"),
+    ("Tỷ lệ người tập luyện TDTT thường xuyên so với dân số 42%", "sports_participation_rate"),
+    ("Mức giảm sinh 0,5%", "birth_rate_reduction"),
+    ("Tỷ lệ hộ dân sử dụng điện sinh hoạt 100%", "electricity_access_rate"),
+    ("Tỷ lệ số xã đạt chuẩn nông thôn mới năm 2025 đạt 50% (8 xã)", "new_rural_commune_rate"),
+    ("Tỷ lệ số xã đạt chuẩn nông thôn mới nâng cao 6,25% (1 xã)", "advanced_new_rural_commune_rate"),
+    ("tỷ lệ thôn đạt chuẩn nông thôn mới 58,9%", "new_rural_village_rate"),
+    ("Tỷ lệ lao động nông nghiệp trong tổng lao động năm 2025: 50%", "agri_labour_share"),
+    ("Tỷ lệ tăng thu ngân sách bình quân hàng năm: 12%", "budget_revenue_growth"),
+    ("Giá trị sản phẩm trên một ha đất trồng trọt và nuôi trồng thủy sản năm 2025 đạt 72 triệu đồng",
+     "value_per_hectare"),
+    ("đàn heo: 1.220 con", "pig_herd"),
+    ("Trồng rừng mới: 30 ha/năm", "new_forest_planting"),
+    ("Số hộ sản xuất, kinh doanh cá thể vào năm 2020: 250 hộ", "business_households"),
+])
+def test_wording_of_real_plans(matcher, text, code):
+    m = best(matcher, text)
+    assert m is not None and m.codes == (code,), (text, m)
+
+
+def test_a_sector_named_with_a_money_value_is_its_output_value(matcher):
+    """"Dịch vụ - Thương mại: 225,3 tỷ.đ" (the words of the share, in the other order, a money
+    value) is the sector's output value; "… 56,9%" in the economic structure stays the share."""
+    m = best(matcher, "Dịch vụ - Thương mại: 225,3 tỷ.đ")
+    assert m.codes == ("share_services",) and "order" in m.reasons
+    assert matcher.for_unit(m.codes[0], "tỷ đồng") == "output_services"
+    assert matcher.for_unit(m.codes[0], "%") == "share_services"
