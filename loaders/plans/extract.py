@@ -66,6 +66,7 @@ class Doc:
     keep_estimates: bool = False            # inside a target section "ước đạt X" states a target
     year: int | None = None                 # the plan year (base-year restatements are not targets)
     mention_cache: dict | None = None       # (start, end, keep_estimates) -> mentions, read once per span
+    para_lazy: bool = False                 # siblings of an ambiguous number: read the paragraph on demand
 
 
 # ---------------------------------------------------------------- clauses and parentheses
@@ -85,6 +86,8 @@ def _mentions(doc: Doc, start: int, end: int) -> list[Mention]:
 
 def _parens(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Top-level parenthesised spans (inclusive of the brackets) in text[start:end]."""
+    if text.find("(", start, end) == -1:
+        return []
     out, depth, open_at = [], 0, None
     for i in range(start, end):
         c = text[i]
@@ -232,7 +235,10 @@ def _resolve_ambiguous(doc: Doc, mention: Mention, siblings: list[Mention]) -> t
         return mention.value, (f"số viết không rõ / ambiguous number: {num.ambiguity}" if num and num.ambiguity
                                else "")
     alt = num.alternative
-    others = [m.value for m in siblings if m is not mention and m.unit == mention.unit and m.value]
+    if doc.para is not None and doc.para_lazy:
+        siblings = _mentions(doc, *doc.para)  # the paragraph's figures, read only when a number is in doubt
+    others = [m.value for m in siblings if m is not mention and m.unit == mention.unit and m.value
+              and m.start != mention.start]
     for i, a in enumerate(others):
         for b in others[i + 1:]:
             if abs(a + b - alt) <= 1e-6 * alt:
@@ -740,7 +746,8 @@ def extract_text(text: str, plan_key: str = "plan", source_file: str = "",
         doc.para = (para.body_start, para.end)
         in_section = sectioned or any(a < para.end and para.body_start < b for a, b in inline)
         doc.keep_estimates = sectioned
-        siblings = _mentions(doc, para.body_start, para.end)
+        siblings: list[Mention] = []
+        doc.para_lazy = True
         for a, b in split_clauses(text, para.body_start, para.end):
             section_clause = sectioned or any(s0 <= a < e0 or a <= s0 < b for s0, e0 in inline)
             if section_clause and not sectioned:

@@ -78,6 +78,8 @@ def _candidates(text: str, folded: str) -> tuple[dict[tuple[str, str], float], s
     if m:
         level_hint = _TYPES.get(_norm_type(m.group(1)), (None, None))[1]
     for m in _CAND.finditer(folded, 0, min(len(folded), 20000)):
+        if not text[m.end():m.end() + 1].isupper():
+            continue  # a name starts with a capital: "xã hội", "phường ta" are not names
         words = []
         pos = m.end()
         for w in _NAME_WORD.finditer(text, pos, min(len(text), pos + 60)):

@@ -36,6 +36,7 @@ POP_RE = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sorted(POP_PHRASES
                     + r")\b")
 _GENERIC = {("so",), ("cac",), ("nhung",), ("tre", "em"), ("tre",), ("hoc", "sinh"), ("nguoi", "dan"), ("cho",),
             ("o",), ("tai",), ("dan", "cu")}
+_GENERIC_LONGEST_FIRST = sorted(_GENERIC, key=len, reverse=True)
 _LINKS = {"va", "hoac"}
 _TOKEN = re.compile(r"[a-z0-9]+")
 _DOI_VOI = re.compile(r"\bdoi voi\s+([^,;:().]+?)\s*(?=[,;:().]|\d|$)")
@@ -91,7 +92,7 @@ def pop_list_at(ocr: str, pos: int, end: int, fuzzy: bool = False) -> ScopeText 
     toks = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(ocr, pos, min(end, pos + 160))]
     i = 0
     while i < len(toks):  # skip generic heads: "số", "các", "trẻ em", "học sinh"
-        for g in sorted(_GENERIC, key=len, reverse=True):
+        for g in _GENERIC_LONGEST_FIRST:
             if tuple(t[0] for t in toks[i:i + len(g)]) == g:
                 i += len(g)
                 break

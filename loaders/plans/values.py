@@ -136,6 +136,14 @@ RESULT_CLAUSE = re.compile(r"\bcung ky\b[^.;]{0,25}\bbang\b|\bbang\s+[\d,.]+\s*%
                            r"|\b(?:tinh tu dau nam|tu dau nam den)\b")
 
 
+_YEAR_TOKEN = re.compile(r"(?:19|20)\d\d")
+_WORD_AFTER = re.compile(r"^\s*[a-z]")
+_RANGE_OR_CMP_AFTER = re.compile(r"^\s*(?:tro len|tro xuong|den|toi)\b")
+_REACHED_BEFORE = re.compile(r"\b(?:dat|bang)\s*$")
+_PER_BEFORE = re.compile(r"(?:\btren|/)\s*$")
+_TOP_BEFORE = re.compile(r"\btop\s*$")
+
+
 def find_mentions(plain: str, start: int, end: int, ocr: str | None = None,
                   keep_estimates: bool = False) -> list[Mention]:
     """Value mentions in plain[start:end] (the folded document text), in order.
@@ -170,7 +178,7 @@ def find_mentions(plain: str, start: int, end: int, ocr: str | None = None,
                 continue
         if _SKIP_BEFORE.search(before) or _AGE_AFTER.match(after) or _DOCREF_AFTER.match(after):
             continue
-        if _YEAR_WORD_BEFORE.search(before) and re.fullmatch(r"(?:19|20)\d\d", m.group(1)):
+        if _YEAR_WORD_BEFORE.search(before) and _YEAR_TOKEN.fullmatch(m.group(1)):
             continue  # "năm 2024" is a date; "hằng năm 1.250 ha" is a value
         if not planned and not keep_estimates and PAST_CUES.search(ocr[max(start, s - 60):s]):
             continue  # "ước đạt 7,2%", "đã đạt": a result, not a target
@@ -186,14 +194,14 @@ def find_mentions(plain: str, start: int, end: int, ocr: str | None = None,
             continue
         if high is not None and high.value < low.value:
             continue  # "29-5" is a date (day-month), not a range
-        if low.value == 1 and high is None and unit and re.search(r"(?:\btren|/)\s*$", before):
+        if low.value == 1 and high is None and unit and _PER_BEFORE.search(before):
             taken = ue
             continue  # "trên 1 ha", "/1 ha": per hectare, not a figure
         if not unit and high is None and low.is_integer and 1900 <= low.value <= 2100:
             continue  # a year
         if high is not None and not unit and 1900 <= low.value <= 2100:
             continue  # "2021-2025"
-        if not unit and re.match(r"^\s*[a-z]", after) and not re.match(r"^\s*(?:tro len|tro xuong|den|toi)\b", after):
+        if not unit and _WORD_AFTER.match(after) and not _RANGE_OR_CMP_AFTER.match(after):
             # a bare number followed by a word that is not a unit ("5 chuyên đề", "18 bao"):
             # not a target value
             continue
@@ -201,7 +209,7 @@ def find_mentions(plain: str, start: int, end: int, ocr: str | None = None,
             taken = ue
             continue  # "ước tăng 8,31%/KH …", "11,07% (KH …)": the result beside its plan
         if unit == "%" and low.value != 100 and high is None and _ACHIEVED_PCT_AFTER.match(plain, ue, end) \
-                and re.search(r"\b(?:dat|bang)\s*$", before):
+                and _REACHED_BEFORE.search(before):
             taken = ue
             continue  # "đạt 82,29% KH": how much of the plan was achieved
         cmp = None
@@ -212,7 +220,7 @@ def find_mentions(plain: str, start: int, end: int, ocr: str | None = None,
         for rx, c in _CMP_AFTER:
             if rx.match(plain, ue, min(end, ue + 20)):
                 cmp = c
-        if not unit and high is None and re.search(r"\btop\s*$", before):
+        if not unit and high is None and _TOP_BEFORE.search(before):
             unit, cmp = "hạng", "le"  # "nằm trong Top 5": a rank of 5 or better
         taken = ue
         out.append(Mention(s, ue, low.value, high.value if high else None, unit, cmp,
