@@ -161,6 +161,7 @@ class CatalogueMatcher:
     def __init__(self, catalogue: dict[str, Indicator], rewrites: list[tuple[str, str]] | None = None):
         self.catalogue = catalogue
         self.rewriter = Rewriter(load_rewrites() if rewrites is None else rewrites)
+        self._canon_memo: dict[str, tuple[str, ...]] = {}
         by_alias: dict[tuple[str, ...], dict[str, None]] = defaultdict(dict)  # ordered: catalogue order
         raw_of: dict[tuple[str, ...], tuple[str, ...]] = {}
         text_of: dict[tuple[str, ...], str] = {}
@@ -174,9 +175,13 @@ class CatalogueMatcher:
                 raw_of.setdefault(toks, raw)
                 text_of.setdefault(toks, name)
         # IDF over codes: a word found in the names of few concepts tells them apart
+        words_of: dict[str, set[str]] = defaultdict(set)
+        for toks, codes in by_alias.items():
+            for c in codes:
+                words_of[c].update(toks)
         df: dict[str, int] = defaultdict(int)
-        for ind in catalogue.values():
-            for t in {t for toks, codes in by_alias.items() if ind.code in codes for t in toks}:
+        for words in words_of.values():
+            for t in words:
                 df[t] += 1
         n = max(1, len(catalogue))
         self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
@@ -237,8 +242,13 @@ class CatalogueMatcher:
         the code one of whose aliases is "thu ngân sách"). With `base_prefixes` the base's name may
         start with one of them ("Tỷ lệ xã đạt chuẩn …" -> "Số xã đạt chuẩn …"). Names compare in
         canonical form; the base's own name_vi is preferred over an alias of another code."""
+        memo = self._canon_memo
+
         def canon(name: str) -> tuple[str, ...]:
-            return tuple(self.rewriter.apply(ocr_fold(name).split())[0])
+            t = memo.get(name)
+            if t is None:
+                t = memo[name] = tuple(self.rewriter.apply(ocr_fold(name).split())[0])
+            return t
         by_name: dict[tuple[str, ...], str] = {}
         for own_name in (True, False):
             for i in self.catalogue.values():
