@@ -67,6 +67,6 @@ if uploads.empty:
 shown = common.uploads_view(uploads, lang)
 common.table(shown, {c: column_label(c, lang) for c in ["upload_id", "file_name", "uploader", "uploaded_at",
                                                         "rows_accepted", "rows_rejected", "undone_at", "sample"]},
-             wide=["file_name"], key="uploads_table")
+             wide=["file_name", "uploader", "uploaded_at"], key="uploads_table")
 if writer is not None:
     common.undo_box(uploads, shown, writer, lang)  # asks once more before undoing; the last upload first
