@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import importlib
+import threading
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -40,6 +41,8 @@ def _connection(path: str):
     con = open_db(path)
     if fresh and Path(path).resolve() == _DEFAULT_DB.resolve():
         _build_sample(path)
+    # National-size data: the whole country is judged in the background, before anyone asks.
+    threading.Thread(target=reads.warm, args=(con, BIG), name="chitieu-warm", daemon=True).start()
     return con
 
 

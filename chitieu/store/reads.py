@@ -346,6 +346,7 @@ def related_units(con, scheme: str, code: str, year: int | None) -> pd.DataFrame
 
 _JUDGED: "OrderedDict[tuple, pd.DataFrame]" = OrderedDict()
 _JUDGED_LOCK = threading.Lock()
+_COMPUTING: dict[tuple, threading.Lock] = {}
 _JUDGED_KEEP = 6  # (year, period, province) tables kept per process; the whole country is ~30 MB
 
 
@@ -364,6 +365,22 @@ def judged_rows(con, year: int, period: str = "FY", province: str | None = None)
         if hit is not None:
             _JUDGED.move_to_end(key)
             return hit
+        computing = _COMPUTING.setdefault(key, threading.Lock())
+    with computing:  # one computation per key: a second reader (or the warm-up) waits for the first
+        with _JUDGED_LOCK:
+            hit = _JUDGED.get(key)
+        if hit is not None:
+            return hit
+        out = _judge_lean(con, year, months, province)
+        with _JUDGED_LOCK:
+            _JUDGED[key] = out
+            _COMPUTING.pop(key, None)
+            while len(_JUDGED) > _JUDGED_KEEP:
+                _JUDGED.popitem(last=False)
+        return out
+
+
+def _judge_lean(con, year: int, months: int, province: str | None) -> pd.DataFrame:
     rows = target_rows(con, year, months, province=province, lean=True)
     judged = judge(rows)
     out = rows[["target_id", "locality_scheme", "locality_code", "locality_name", "level", "province",
@@ -371,11 +388,19 @@ def judged_rows(con, year: int, period: str = "FY", province: str | None = None)
     out["status"] = judged["status"].to_numpy()
     out["percent"] = judged["percent"].to_numpy()
     out["severity"] = out["status"].map(_SEVERITY).astype("int64")
-    with _JUDGED_LOCK:
-        _JUDGED[key] = out
-        while len(_JUDGED) > _JUDGED_KEEP:
-            _JUDGED.popitem(last=False)
     return out
+
+
+def warm(con, localities_over: int = 200) -> None:
+    """Judge the whole country of the default year ahead of its first reader, when the database is
+    national-size (more than `localities_over` localities that year); for a background thread."""
+    try:
+        year = default_year(con)
+        if year is None or int(provinces(con, year)["localities"].sum()) <= localities_over:
+            return
+        judged_rows(con, year, "FY", None)
+    except Exception:  # noqa: BLE001 — only a head start: the reader's own request computes it anyway
+        pass
 
 
 def rollup_counts(con, year: int, period: str = "FY", province: str | None = None) -> pd.DataFrame:
