@@ -322,6 +322,11 @@ def _segment_targets(doc: Doc, seg: Segment, own: list[Match], siblings: list[Me
             comparator, value, unit = "ge", float(named), ind.unit
         level = re.search(r"\bmuc do (?:\d+|[ivx]+)\b", folded) if value else None
         scope = text[seg.start + level.start():seg.start + level.end()] if level else ""
+        if not scope and not inherited and match.start > seg.start:
+            # "[Đảng bộ] hoàn thành tốt nhiệm vụ": the group the statement is about
+            span = pop_list_at(ocr, seg.start, match.start, doc.ocr_mode)
+            if span is not None and span.start == seg.start and not ocr[span.end:match.start].strip():
+                scope = span.text(text, doc.ocr_mode)
         return [PlanTarget(indicator=c, comparator=comparator, value=value, unit=unit if value else "",
                            scope=scope, text=text[seg.start:seg.end], start=seg.start, end=seg.end,
                            indicator_label=match.alias) for c in codes], match
@@ -587,11 +592,16 @@ def _figureless_ends(doc: Doc, pieces, mentions: list[Mention], excluded) -> lis
     a, b = out[0]
     first = min(m.start for m in mentions)
     if a < first:
-        cuts = list(re.finditer(r"\s+va\s+", doc.ocr[a:first]))
+        cuts = list(re.finditer(r"\s+va\s+|,\s+", doc.ocr[a:first]))
         if cuts:
             c0, c1 = a + cuts[0].start(), a + cuts[0].end()
-            if _KEEP.match(doc.ocr, a) and _sure_name(doc, a, c0, excluded) and _own_match(doc, c1, b, excluded) \
-                    and len(doc.ocr[a:c0].split()) >= 4:
+            left = {c for m in _own_match(doc, a, c0, excluded) if m.quality == 1 for c in m.codes}
+            right = {c for m in _own_match(doc, c1, b, excluded) for c in m.codes}
+            opens = _KEEP.match(doc.ocr, a) and "," not in doc.ocr[c0:c1] and right
+            # "Đảng bộ hoàn thành tốt nhiệm vụ, không có chi bộ yếu kém": two targets
+            verb = re.match(r"khong\b|giu vung\b|duy tri\b", doc.ocr[c1:c1 + 10])
+            if len(doc.ocr[a:c0].split()) >= 4 and _sure_name(doc, a, c0, excluded) \
+                    and (opens or (verb and left and not left & right)):
                 out[0] = _trim(doc.text, c1, b)
                 out.insert(0, _trim(doc.text, a, c0))
     return [p for p in out if p[1] > p[0]]
