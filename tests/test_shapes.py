@@ -112,9 +112,11 @@ def test_an_inline_list_goes_on_in_the_next_paragraph_while_it_states_figures():
     text = ("Đại hội thông qua nghị quyết với một số chỉ tiêu chủ yếu: thu ngân sách tăng bình quân hằng năm "
             "5-10%; tổ văn hóa đạt 78% trở lên.\n\nĐảng bộ hoàn thành tốt nhiệm vụ, không có chi bộ yếu kém; "
             "phát triển từ 10 đảng viên trở lên/năm. Đại hội đã bầu Ban Chấp hành khóa mới; bầu 13 đồng chí.\n")
-    got = values(text)
-    assert (0.0, None, "chi bộ") in got and (10.0, None, "đảng viên") in got
-    assert len(got) == 4, got
+    got = extract_text(text).targets
+    assert [(t.comparator, t.value, t.unit) for t in got[2:]] == [
+        ("qualitative", None, ""), ("le", 0.0, "chi bộ"), ("ge", 10.0, "đảng viên")], got
+    assert got[2].text == "Đảng bộ hoàn thành tốt nhiệm vụ" and got[2].scope == "Đảng bộ"
+    assert len(got) == 5, "the sentence after the list (13 đồng chí elected) states no target"
 
 
 def test_figureless_targets_beside_a_figure_are_rows_of_their_own():
