@@ -158,9 +158,12 @@ def test_locality_candidates_come_first_with_district_and_province():
         ("gso_pre2025", "20380", "Xã Tam Phước", "Huyện Phú Ninh"),
         ("gso_pre2025", "28831", "Xã Tam Phước", "Huyện Châu Thành")])
     assert pr.candidate_keys(loc, 2024) == ["gso_pre2025:20380", "gso_pre2025:28831"]
-    # the shape the extractor moves to: (code, name, district, province)
-    later = Locality("Xã Tam Phước", candidates=[("28831", "Xã Tam Phước", "Huyện Châu Thành", "Tỉnh Bến Tre")])
-    assert pr.candidate_keys(later, 2024) == ["gso_pre2025:28831"]
+    # the extractor's dicts (scheme, code, name, level, district, province), and bare (code, name, …) tuples
+    later = Locality("Xã Tam Phước", candidates=[
+        {"scheme": "gso_pre2025", "code": "28831", "name": "Xã Tam Phước", "level": "commune",
+         "district": "Huyện Châu Thành", "province": "Bến Tre"},
+        ("20380", "Xã Tam Phước", "Huyện Phú Ninh", "Tỉnh Quảng Nam")])
+    assert pr.candidate_keys(later, 2024) == ["gso_pre2025:28831", "gso_pre2025:20380"]
     options = pr.locality_options(loc, 2024)
     assert options[:2] == ["gso_pre2025:20380", "gso_pre2025:28831"] and len(options) > 10_000
     assert len(set(options)) == len(options)

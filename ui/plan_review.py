@@ -15,8 +15,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from chitieu import model as _model
-from chitieu.model import COMPARATORS, Locality, PlanTarget
+from chitieu.model import COMPARATORS, DOUBT_LABELS, Locality, PlanTarget
 from chitieu.numbers import NumberError, format_vn, parse_cell_number
 from chitieu.textnorm import fold, nfc
 
@@ -74,7 +73,7 @@ DOUBTS: dict[str, tuple[str, str]] = {
     "ocr": ("chữ trong văn bản bị lỗi nhận dạng (OCR)", "the text has OCR damage"),
     "fuzzy_match": ("tên chỉ tiêu khớp gần đúng", "indicator name matched loosely"),
     "unmapped": S["doubt_unmapped"], "no_value": S["doubt_no_value"],
-    **getattr(_model, "DOUBT_LABELS", {}),
+    **DOUBT_LABELS,
 }
 
 
