@@ -581,8 +581,10 @@ def _figureless_ends(doc: Doc, pieces, mentions: list[Mention], excluded) -> lis
     if last is not None:
         for cut in re.finditer(r",\s+|\s+va\s+", doc.ocr[last:b]):
             c0, c1 = last + cut.start(), last + cut.end()
-            if not _TARGET_VERB.match(doc.ocr, c1, b):
-                continue
+            group = pop_list_at(doc.ocr, c1, b, doc.ocr_mode)
+            keeps_group = group is not None and group.start == c1 and _KEEP.match(doc.ocr, group.end + 1, b)
+            if not _TARGET_VERB.match(doc.ocr, c1, b) and not keeps_group:
+                continue  # "…, xã, phường giữ vững danh hiệu nông thôn mới" opens with its group
             left = {c for m in _own_match(doc, a, c0, excluded) for c in m.codes}
             right = [m for m in _own_match(doc, c1, b, excluded)]
             if left and _sure_name(doc, c1, b, excluded) and not left.intersection(c for m in right for c in m.codes):
