@@ -55,9 +55,9 @@ if up is not None:
             st.session_state[base], st.session_state[ver] = pr.review_rows(plan.targets, indicators, lang), 0
         st.caption(pr.tr("rows_caption", lang, n=int((st.session_state[base]["doubt"] != "").sum())))
         col, cc = {c: pr.tr("col_" + c, lang) for c in pr.EDIT_COLUMNS}, st.column_config
-        edited = st.data_editor(
-            st.session_state[base], key=f"plan_editor_{k}_{st.session_state[ver]}", num_rows="dynamic",
-            hide_index=True, column_order=pr.EDIT_COLUMNS, disabled=["doubt"], column_config={
+        edited = st.data_editor(  # offsets and original figures stay on the server (joined back below)
+            st.session_state[base][pr.EDIT_COLUMNS], key=f"plan_editor_{k}_{st.session_state[ver]}",
+            num_rows="dynamic", hide_index=True, disabled=["doubt"], column_config={
                 "keep": cc.CheckboxColumn(col["keep"], width=55, default=True),
                 "indicator": cc.SelectboxColumn(col["indicator"], options=list(indicators), width=180, required=True,
                                                 default=pr.tr("unmapped", lang)),
@@ -65,7 +65,7 @@ if up is not None:
                                                  width=80, required=True, default="≥"),
                 **{c: cc.TextColumn(col[c], width=w, default="") for c, w in (
                     ("value", 70), ("unit", 80), ("text", 170), ("doubt", 150), ("value_high", 70),
-                    ("indicator_label", 200), ("scope", 150), ("note", 200))}})
+                    ("indicator_label", 200), ("scope", 150), ("note", 200))}}).join(st.session_state[base][pr.HIDDEN])
         sents = pr.sentences(plan.text, plan.targets)
         a, b = st.columns([5, 1], vertical_alignment="bottom")
         pick = a.selectbox(pr.tr("add_from_sentence", lang), range(len(sents)), index=None, key=f"plan_sent_{k}",
