@@ -191,6 +191,7 @@ def test_analyst_cannot_upload_for_another_locality(tmp_path, monkeypatch):
     data = fill_template(_template_bytes(db, ["test:QNG"], 2022), {"economic_growth": 9.0})
     at.file_uploader(key="actuals_file").upload("qng.xlsx", data, XLSX).run()
     assert at.error, "rights error in the dry run"
+    assert any(re.search(r"Dòng \d+ \(", e.value) for e in at.error), "the red box names the row and says why"
     assert not [b for b in at.button if b.key == "confirm_upload"]
 
 
@@ -334,3 +335,19 @@ def test_sidebar_choices_follow_the_language(demo_db, monkeypatch):
     assert at.sidebar.selectbox(key="prov__en").options[0] == "All"
     assert at.sidebar.selectbox(key="year__en").value == 2022
     assert "Cả năm" not in every_text(at)
+
+
+def test_template_writes_comparators_readably(bundled_db):
+    """A target band or an exact figure is written as a word, never as the text "'=" (issue 11)."""
+    import io
+
+    import openpyxl
+    con = open_db(bundled_db)
+    keys = list(reads.localities(con, 2022)["key"])
+    book = openpyxl.load_workbook(io.BytesIO(_template_bytes(bundled_db, keys, 2022)))
+    rows = [r for sheet in book.worksheets for r in sheet.iter_rows(values_only=True)]
+    header = next(r for r in rows if r and "So sánh" in r)
+    col = header.index("So sánh")
+    cells = [r[col] for r in rows[rows.index(header) + 1:] if len(r) > col and r[col] is not None]
+    assert cells and not [c for c in cells if str(c).startswith(("'", "="))], cells
+    assert "bằng" in cells or "từ … đến" in cells or {"≥", "≤"} & set(cells)
