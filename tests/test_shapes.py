@@ -133,3 +133,10 @@ def test_named_units_are_counted():
     t = extract_text(text).targets[0]
     assert (t.indicator, t.comparator, t.value, t.unit, t.scope) == ("new_standard_schools", "ge", 2.0, "trường",
                                                                       "mức độ II")
+
+
+def test_outside_any_section_a_figure_marked_as_the_plan_is_kept_even_for_an_unknown_concept():
+    text = ("Huyện Vĩnh Linh: nhiều chỉ tiêu đạt và vượt so với kế hoạch đề ra.\n\nSố trạm sạc xe điện lắp mới ước "
+            "đạt 12 trạm/KH 15 trạm; thu ngân sách trên địa bàn ước đạt 285 tỷ đồng.\n")
+    got = extract_text(text).targets
+    assert [(t.indicator, t.value, t.unit) for t in got] == [("unmapped", 15.0, "trạm")]

@@ -257,6 +257,7 @@ def _targets_for_segment(doc: Doc, seg: Segment, own: list[Match], siblings: lis
     for t in out:  # what the confidence pass needs to know (see _doubts)
         if not hasattr(t, "_used"):
             t._used, t._mention = used, seg.mention
+            t._planned = bool(seg.mention is not None and seg.mention.planned)  # "…/KH 55-56": the plan's figure
             t._inherited = getattr(t, "_inherited", False) or (
                 used is not None and used is seg.subject and not any(used is m for m in own))
     return out, used
@@ -756,7 +757,6 @@ def extract_text(text: str, plan_key: str = "plan", source_file: str = "",
             continue  # "Năm 2025, …đạt được những kết quả…" before "Năm 2026, phấn đấu…"
         subject = None
         doc.para = (para.body_start, para.end)
-        in_section = sectioned or any(a < para.end and para.body_start < b for a, b in inline)
         doc.keep_estimates = sectioned
         siblings: list[Mention] = []
         doc.para_lazy = True
