@@ -55,10 +55,12 @@ for _k, _v in _TEXT.items():  # this module's strings join the one table of inte
     STRINGS.setdefault(_k, _v)
 
 
-def _scope(f: dict):
-    """(localities in view, their count) for the year and province of the filters."""
-    locs = common.read("localities", f["year"], f["province"])
-    return locs, len(locs)
+def _scope(f: dict) -> int:
+    """Localities in view for the year and province of the filters (from the sidebar's own read)."""
+    provs = common.read("provinces", f["year"])
+    if f["province"]:
+        provs = provs[provs["province"] == f["province"]]
+    return int(provs["localities"].sum())
 
 
 def _link(key: str, f: dict, province: str | None) -> str:
@@ -82,7 +84,7 @@ def overview(f: dict) -> bool:
     """The overview for many units (more than MANY localities in view); False when the page's own
     view (a handful of localities) should be drawn instead."""
     lang, year, period, province = f["lang"], f["year"], f["period"], f["province"]
-    if year is None or _scope(f)[1] <= MANY:
+    if year is None or _scope(f) <= MANY:
         return False
     counts = common.read("rollup_counts", year, period, province)
     if counts.empty:
@@ -153,7 +155,7 @@ def compare(f: dict, names: dict[str, str]) -> None:
     """Above the hand-picked comparison, for many units: every unit ranked on one indicator (the
     provinces nationwide, the localities of a province), best and worst 10 drawn, all in a table."""
     lang, year, period, province = f["lang"], f["year"], f["period"], f["province"]
-    if year is None or not names or _scope(f)[1] <= MANY:
+    if year is None or not names or _scope(f) <= MANY:
         return
     with st.expander(t("nat_rank_all", lang), expanded=True):
         code = common.select("rank_all", t("rank_indicator", lang), list(names), list(names)[0],
