@@ -33,7 +33,7 @@ S: dict[str, tuple[str, str]] = {
     "col_scope": ("Phạm vi", "Scope"), "col_note": ("Ghi chú", "Note"),
     "col_locality": ("Địa phương", "Locality"), "col_province": ("Tỉnh / thành phố", "Province"),
     "col_year": ("Năm", "Year"), "col_targets": ("Số chỉ tiêu", "Targets"), "col_loaded_at": ("Lưu lúc", "Saved at"),
-    "col_loaded_by": ("Người lưu", "Saved by"), "col_file": ("Tệp", "File"),
+    "col_loaded_by": ("Người lưu", "Saved by"),
     "pre": ("trước 1/7/2025", "before 1 July 2025"), "post": ("từ 1/7/2025", "from 1 July 2025"),
     "row": ("Dòng {n}", "Row {n}"),
     "need_value": ("cần có mức chỉ tiêu (số)", "needs a figure"),
@@ -377,17 +377,17 @@ def when(v) -> str:
 
 
 def stored_plans(df: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
-    """The stored-plans list as shown: locality, province, year, target count, readable date."""
-    cols = ["locality_name", "province", "year", "targets", "loaded_at", "loaded_by", "source_file"]
+    """The stored-plans list as shown: locality, province, year, target count, readable date, by whom.
+    No file names: the bundled plans are named by hashes ("000_df2d31d57fad400c.txt")."""
+    cols = ["locality_name", "province", "year", "targets", "loaded_at", "loaded_by"]
     view = df.reindex(columns=cols).copy()
     view["loaded_at"] = view["loaded_at"].map(when)
-    for c in ("locality_name", "province", "loaded_by", "source_file"):
+    for c in ("locality_name", "province", "loaded_by"):
         view[c] = view[c].astype(object).where(view[c].notna() & (view[c].astype(str) != ""), "–")
     view["year"] = view["year"].map(lambda y: "–" if _missing(y) else str(int(y)))
     view["targets"] = view["targets"].fillna(0).astype(int)
     names = {"locality_name": "col_locality", "province": "col_province", "year": "col_year",
-             "targets": "col_targets", "loaded_at": "col_loaded_at", "loaded_by": "col_loaded_by",
-             "source_file": "col_file"}
+             "targets": "col_targets", "loaded_at": "col_loaded_at", "loaded_by": "col_loaded_by"}
     return view.rename(columns={c: tr(k, lang) for c, k in names.items()})
 
 
