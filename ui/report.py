@@ -56,9 +56,19 @@ def print_style() -> None:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _bytes(db: str, key: str, year: int, period: str, fmt: str, lang: str, rollup: bool) -> bytes:
-    report = build_report(common._connection(db), tuple(key.split(":", 1)), int(year), period,
-                          rollup=True if rollup else False)
+    report = build_report(common._connection(db), tuple(key.split(":", 1)), int(year), period, rollup=rollup)
     return render(report, fmt, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _check(db: str, key: str, year: int, period: str, fmt: str, rollup: bool) -> tuple[str | None, tuple | None]:
+    """(download file name, None) when the report can be made, else (None, (message vi, en)).
+    Cached like the page's reads (cleared after every write), so a rerun does not rebuild it."""
+    try:
+        report = build_report(common._connection(db), tuple(key.split(":", 1)), int(year), period, rollup=rollup)
+    except UserError as exc:
+        return None, (exc.vi, exc.en)
+    return file_name(report, fmt), None
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -86,12 +96,10 @@ def download(key: str, year: int, period: str, lang: str) -> None:
                             format_func=_LANG_NAMES.get, key="report_lang", horizontal=True)
         rollup = st.checkbox(_t("rollup", lang), key="report_rollup") if has_units else False
         db = common.db_path()
-        try:  # checked here (cheap) so a locality without a plan shows a message, not a broken button
-            report = build_report(common._connection(db), tuple(key.split(":", 1)), int(year), per,
-                                  rollup=True if rollup else False)
-        except UserError as exc:
-            st.info(exc.en if lang == "en" else exc.vi)
+        name, problem = _check(db, key, int(year), per, fmt, bool(rollup))
+        if problem:  # a locality without a plan that year shows a message, not a broken button
+            st.info(problem[1] if lang == "en" else problem[0])
             return
         st.download_button(_t("download", lang), data=lambda: _bytes(db, key, int(year), per, fmt, out_lang, rollup),
-                           file_name=file_name(report, fmt), mime=MIME[fmt], icon=":material/download:",
+                           file_name=name, mime=MIME[fmt], icon=":material/download:",
                            on_click="ignore", key="report_download")
