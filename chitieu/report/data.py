@@ -289,6 +289,11 @@ def _notes(con, scheme: str, code: str, year: int, months: int, lines: list[Line
     for r in conflicts(con, scheme, code, year).itertuples(index=False):
         if r.kind == "no-plan":
             continue
+        try:  # only what had been reported by the end of the period ("H1 → 8M": its later period)
+            if parse_period(str(r.periods).split("→")[-1].strip()).months > months:
+                continue
+        except UserError:
+            pass
         vi, en = names.get(r.indicator, (r.indicator, r.indicator))
         notes.append(Note(r.kind, r.indicator, vi, en, r.message_vi, r.message_en))
     for r in report_reads.revisions(con, scheme, code, year).itertuples(index=False):
@@ -319,7 +324,7 @@ def build_report(con, locality: str | tuple[str, str], year: int, period: str | 
     lines = _lines(rows, per.months)
     units = report_reads.units_under(con, scheme, code, int(year)) if rollup is not False else pd.DataFrame()
     if rollup is None:
-        rollup = bool(lines) is False and not units.empty
+        rollup = not lines and not units.empty
     if not lines and not (rollup and not units.empty):
         raise UserError("no-plan-for-year",
                         f"{info['name']} chưa có kế hoạch năm {year}" + (
