@@ -128,10 +128,10 @@ def settle(page, charts: int = 0) -> None:
     """Wait until Streamlit has finished the run and drawn `charts` Plotly charts."""
     page.wait_for_selector('[data-testid="stAppViewContainer"]')
     page.wait_for_function(
-        """() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=30_000)
+        """() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=90_000)
     if charts:
         page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}",
-                               timeout=30_000)
+                               timeout=90_000)  # generous: the machine running the tests may be busy
     page.wait_for_timeout(800)  # let Plotly finish its transitions before a screenshot
     exc = page.locator('[data-testid="stException"]')
     assert exc.count() == 0, exc.first.inner_text()
@@ -153,6 +153,7 @@ def shot(page, name: str, publish: bool = True) -> None:
     """Screenshot to tests/_artifacts/; with CHITIEU_UPDATE_SCREENSHOTS=1 also refresh the
     README's copies in docs/screenshots/ (so an ordinary test run leaves the tree clean)."""
     path = ARTIFACTS / f"{name}.png"
+    page.wait_for_timeout(1500)  # tables draw on a canvas after the run ends
     page.screenshot(path=str(path))
     if publish and os.environ.get("CHITIEU_UPDATE_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -536,26 +536,33 @@ def error_lines(preview, language: str, limit: int = 10) -> str:
 
 def preview_table(preview, language: str) -> None:
     """The dry run as a reader-facing table: rows with errors first, the reason next to the row
-    number, indicator names and periods in words (no codes)."""
+    number, indicator names, periods and standings in words (no codes), narrow enough for a laptop."""
+    from ui.format import num
+    from ui.i18n import column_label
     cat = read("catalogue")
     names = dict(zip(cat["code"], cat["name_en" if language == "en" else "name_vi"]))
     order = {"error": 0, "warning": 1, "ok": 2}
     recs = sorted(preview.rows, key=lambda r: (order.get(r.outcome, 3), r.sheet, r.row))
+    several = len({r.locality_name for r in recs}) > 1
+
+    def value(r) -> str:
+        if r.verdict:
+            return {"dat": "Đạt", "khong_dat": "Không đạt"}.get(r.verdict, str(r.verdict))
+        return "–" if r.value is None else f"{num(r.value)} {r.unit or ''}".strip()
+
     df = pd.DataFrame([{
         "row": t("row_ref", language, row=r.row), "outcome": t(f"outcome_{r.outcome}", language),
         "why": "; ".join(i.message(language) for i in r.issues),
-        "locality": r.locality_name, "indicator": names.get(r.indicator, r.indicator) + (f" ({r.scope})" if r.scope
-                                                                                         else ""),
-        "period": _period_words(r.period, language), "value": r.value if r.verdict is None else None,
-        "verdict": {"dat": "Đạt", "khong_dat": "Không đạt"}.get(r.verdict, ""), "unit": r.unit,
+        "indicator": (f"{r.locality_name} — " if several and r.locality_name else "")
+        + names.get(r.indicator, r.indicator) + (f" ({r.scope})" if r.scope else ""),
+        "period": _period_words(r.period, language), "value": value(r),
         "standing": _standing_words(r.standing, language),
-        "change": t(f"change_{r.change}", language) if r.change else "",
-        "previous_value": r.previous_value} for r in recs])
-    cols = ["row", "outcome", "why", "locality", "indicator", "period", "value", "verdict", "unit", "standing",
-            "change", "previous_value"]
-    from ui.i18n import column_label
-    table(df, {c: column_label(c, language) for c in cols}, numbers=["value", "previous_value"],
-          wide=["why", "indicator"], key="preview_table")
+        "change": (t(f"change_{r.change}", language) if r.change else "")
+        + (f" ({column_label('previous_value', language).lower()}: {num(r.previous_value)})"
+           if r.previous_value is not None else "")} for r in recs])
+    cols = ["row", "outcome", "why", "indicator", "period", "value", "standing", "change"]
+    table(df, {c: column_label(c, language) for c in cols}, wide=["why", "indicator", "change"],
+          key="preview_table")
 
 
 def uploads_view(uploads, language: str):
