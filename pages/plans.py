@@ -1,8 +1,6 @@
 """Kế hoạch: upload a plan, review what was read (locality, year, targets), save; stored plans; catalogue.
-
-What the review decides and says is in ui/plan_review.py (pure); this page lays it out. The
-review's widgets are keyed by the file's content hash, so a second file starts afresh.
-"""
+The review's rules and words are in ui/plan_review.py (pure); its widgets are keyed by the file's content
+hash, so a second file starts afresh."""
 import dataclasses
 import hashlib
 
@@ -22,8 +20,7 @@ catalogue = common.read("catalogue")
 writer = auth_ui.write_gate(lang)  # analysts and admins only
 up = None if writer is None else st.file_uploader(t("upload_plan", lang), type=["txt", "docx", "pdf"], key="plan_file")
 if up is not None:
-    data = up.getvalue()
-    sha = hashlib.sha256(data).hexdigest()
+    sha = hashlib.sha256(data := up.getvalue()).hexdigest()
     k = f"{sha[:16]}_{lang}"  # every widget of the review belongs to this file (and language)
     if st.session_state.get("plan_sha") != sha:  # extract once per file, not per rerun
         try:
@@ -40,9 +37,8 @@ if up is not None:
                                   placeholder=pr.tr("year_placeholder", lang))
         schemes = pr.schemes(year)  # 2025: units before and after the reform of 1 July, labelled so
         both, options = len(schemes) > 1, pr.locality_options(plan.locality, year)
-        detected = f"{plan.locality.scheme}:{plan.locality.code}"
         choice = left.selectbox(pr.tr("locality_choice", lang), options, key=f"plan_loc_{k}_{'-'.join(schemes)}",
-                                index=options.index(detected) if detected in options else None,
+                                index=pr.index_of(f"{plan.locality.scheme}:{plan.locality.code}", options),
                                 format_func=lambda key: pr.unit_label(key, lang, both),
                                 placeholder=pr.tr("locality_placeholder", lang))
         loc, status = pr.resolve_choice(choice, year, plan.locality, plan.text)
@@ -54,18 +50,11 @@ if up is not None:
         if base not in st.session_state:
             st.session_state[base], st.session_state[ver] = pr.review_rows(plan.targets, indicators, lang), 0
         st.caption(pr.tr("rows_caption", lang, n=int((st.session_state[base]["doubt"] != "").sum())))
-        col, cc = {c: pr.tr("col_" + c, lang) for c in pr.EDIT_COLUMNS}, st.column_config
+        cfg = {c: getattr(st.column_config, kd)(**kw) for c, (kd, kw) in pr.editor_columns(indicators, lang).items()}
         edited = st.data_editor(  # offsets and original figures stay on the server (joined back below)
             st.session_state[base][pr.EDIT_COLUMNS], key=f"plan_editor_{k}_{st.session_state[ver]}",
-            num_rows="dynamic", hide_index=True, disabled=["doubt"], column_config={
-                "keep": cc.CheckboxColumn(col["keep"], width=55, default=True),
-                "indicator": cc.SelectboxColumn(col["indicator"], options=list(indicators), width=180, required=True,
-                                                default=pr.tr("unmapped", lang)),
-                "comparator": cc.SelectboxColumn(col["comparator"], options=list(pr.comparator_labels(lang).values()),
-                                                 width=80, required=True, default="≥"),
-                **{c: cc.TextColumn(col[c], width=w, default="") for c, w in (
-                    ("value", 70), ("unit", 80), ("text", 170), ("doubt", 150), ("value_high", 70),
-                    ("indicator_label", 200), ("scope", 150), ("note", 200))}}).join(st.session_state[base][pr.HIDDEN])
+            num_rows="dynamic", hide_index=True, disabled=["doubt"], column_config=cfg,
+        ).join(st.session_state[base][pr.HIDDEN])
         sents = pr.sentences(plan.text, plan.targets)
         a, b = st.columns([5, 1], vertical_alignment="bottom")
         pick = a.selectbox(pr.tr("add_from_sentence", lang), range(len(sents)), index=None, key=f"plan_sent_{k}",
@@ -84,27 +73,26 @@ if up is not None:
             targets, errors = pr.to_targets(edited, indicators, dict(zip(catalogue["code"], catalogue["unit"])), lang)
             saved = dataclasses.replace(plan, targets=targets, year=None if year is None else int(year), locality=loc)
             st.session_state[confirm] = None
-            if problems := pr.save_problems(errors, year, targets, status, sure, lang):
-                st.error(pr.tr("not_saved", lang) + "\n- " + "\n- ".join(problems), icon=":material/error:")
-            else:
-                try:
-                    res = save_plan(common.con(), saved, actor=writer.username, user=writer, replace=replace)
-                except PlanExists as exc:
-                    st.session_state[confirm] = exc.message(lang)
-                    st.rerun()
-                except UserError as exc:  # no right over this locality
-                    st.error(exc.message(lang), icon=":material/lock:")
+            try:
+                if problems := pr.save_problems(errors, year, targets, status, sure, lang):
+                    st.error(pr.tr("not_saved", lang) + "\n- " + "\n- ".join(problems), icon=":material/error:")
                 else:
+                    res = save_plan(common.con(), saved, actor=writer.username, user=writer, replace=replace)
                     common.after_write()
                     st.success(pr.saved_message(res.status, loc.name, saved.year, res.targets, lang),
                                icon=":material/check:")
+            except PlanExists as exc:
+                st.session_state[confirm] = exc.message(lang)
+                st.rerun()
+            except UserError as exc:  # no right over this locality
+                st.error(exc.message(lang), icon=":material/lock:")
 
 st.subheader(t("stored_plans", lang))
 plans = common.read("plans")
 if plans.empty:
     common.empty_state(t("no_plans", lang))
 else:
-    view = pr.stored_plans(plans, lang)
-    common.table(view, {c: c for c in view.columns}, numbers=[pr.tr("col_targets", lang)], key="plans_table")
+    view = pr.stored_plans(plans, lang)  # locality, province, year, targets, when, by whom
+    common.table(view, dict(zip(view.columns, view.columns)), numbers=[pr.tr("col_targets", lang)], key="plans_table")
 with st.expander(t("catalogue", lang)):
     common.table(catalogue, {c: t("cat_" + c, lang) for c in catalogue.columns}, key="catalogue_table")

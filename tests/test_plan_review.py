@@ -367,3 +367,15 @@ def test_english_review_speaks_english(db, monkeypatch):
     assert table["indicator"].iloc[0] == "Not in the catalogue"
     assert any("is shared by 2 units" in w.value for w in at.warning)
     assert widget(at, "selectbox", "plan_loc_").label.startswith("Locality")
+
+
+def test_editor_columns_fit_the_screen_and_speak_vietnamese(indicators):
+    cols = pr.editor_columns(indicators, "vi")
+    assert list(cols) == pr.EDIT_COLUMNS
+    first = ["keep", "indicator", "comparator", "value", "unit", "text", "doubt"]
+    assert pr.EDIT_COLUMNS[:7] == first
+    assert sum(cols[c][1]["width"] for c in first) + 33 <= 820, "figure, unit, sentence and reason fit at 1280×720"
+    assert [cols[c][1]["label"] for c in first] == ["Giữ", "Chỉ tiêu (danh mục)", "So sánh", "Mức", "Đơn vị",
+                                                     "Câu trong kế hoạch", "Cần xem lại"]
+    assert cols["indicator"][1]["default"] == "Chưa có trong danh mục" and cols["comparator"][1]["default"] == "≥"
+    assert all(kw["default"] == "" for kind, kw in cols.values() if kind == "TextColumn"), "added rows show no None"

@@ -159,6 +159,25 @@ def doubt_text(target: PlanTarget, lang: str = "vi") -> str:
 EDIT_COLUMNS = ["keep", "indicator", "comparator", "value", "unit", "text", "doubt", "value_high",
                 "indicator_label", "scope", "note"]
 HIDDEN = ["start", "end", "orig_value", "orig_high"]
+# Widths in pixels: at 1280×720 the main area is ~820 px wide (sidebar open); the browser test
+# reaches cells by these positions.
+WIDTHS = {"keep": 55, "indicator": 180, "comparator": 80, "value": 70, "unit": 80, "text": 170, "doubt": 150,
+          "value_high": 70, "indicator_label": 200, "scope": 150, "note": 200}
+
+
+def editor_columns(indicators: dict[str, str], lang: str = "vi") -> dict[str, tuple[str, dict]]:
+    """column -> (st.column_config class name, its arguments) for the review table."""
+    out = {}
+    for c in EDIT_COLUMNS:
+        kw = {"label": tr("col_" + c, lang), "width": WIDTHS[c]}
+        if c == "keep":
+            out[c] = ("CheckboxColumn", {**kw, "default": True})
+        elif c in ("indicator", "comparator"):
+            options = list(indicators) if c == "indicator" else list(comparator_labels(lang).values())
+            out[c] = ("SelectboxColumn", {**kw, "options": options, "required": True, "default": options[0]})
+        else:  # empty cells of added rows read '' (never "None")
+            out[c] = ("TextColumn", {**kw, "default": ""})
+    return out
 
 
 def review_rows(targets: list[PlanTarget], indicators: dict[str, str], lang: str = "vi") -> pd.DataFrame:
@@ -341,6 +360,11 @@ def locality_options(loc: Locality, year) -> list[str]:
     """Candidates first, then every unit of the year's schemes (the drop-down filters as you type)."""
     cands = candidate_keys(loc, year)
     return cands + [k for k in unit_keys(schemes(year)) if k not in set(cands)]
+
+
+def index_of(key: str, options: list[str]) -> int | None:
+    """Where the extractor's own settled unit stands in the drop-down; None (nothing chosen) otherwise."""
+    return options.index(key) if key in options else None
 
 
 def resolve_choice(choice, year, detected: Locality, context: str = "") -> tuple[Locality, str]:
