@@ -14,11 +14,9 @@ import argparse
 import importlib
 import sys
 
-import duckdb
-
 from chitieu.auth import os_user
 from chitieu.errors import UserError
-from chitieu.store import DatabaseFault
+from chitieu.store import DatabaseError, DatabaseFault
 from chitieu.store.audit import set_via
 
 # One line per command module; add yours here.
@@ -63,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     except DatabaseFault as exc:
         print(f"Lỗi: {exc.vi}\nError: {exc.en}\n{exc.detail}".rstrip(), file=sys.stderr)
         return exc.exit_code
-    except duckdb.Error as exc:  # anything else the database refuses: its words, no traceback
+    except DatabaseError as exc:  # anything else the database refuses: its words, no traceback
         print(f"Lỗi cơ sở dữ liệu / database error: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 5
     except OSError as exc:

@@ -35,6 +35,8 @@ import duckdb
 
 from chitieu.store.schema import DDL, SCHEMA_VERSION
 
+DatabaseError = duckdb.Error  # for callers outside the store that report any other database error
+
 _LOCK = threading.Lock()
 _CONNECTIONS: dict[str, "Connection"] = {}
 # One writer at a time per connection: under DuckDB's optimistic concurrency two sessions
