@@ -242,16 +242,34 @@ def _html_arg_is_safe(node: ast.AST) -> bool:
     return False
 
 
+def _literal_constants(tree: ast.Module) -> set[str]:
+    """Module-level names bound once to a string literal (a CSS constant): as safe as the literal."""
+    bound: dict[str, list[ast.AST]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    bound.setdefault(target.id, []).append(node.value)
+    return {n for n, values in bound.items() if len(values) == 1 and isinstance(values[0], ast.Constant)
+            and isinstance(values[0].value, str) and any(isinstance(s, ast.Assign) and s.value is values[0]
+                                                         for s in tree.body)}
+
+
 def test_no_raw_html_from_data():
     problems = []
     for path in ui_sources():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        constants = _literal_constants(tree)
+        for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "attr", getattr(node.func, "id", ""))
             unsafe = any(k.arg == "unsafe_allow_html" and not (isinstance(k.value, ast.Constant)
                                                               and k.value.value is False) for k in node.keywords)
-            if (unsafe or name == "html") and not (node.args and _html_arg_is_safe(node.args[0])):
+            first = node.args[0] if node.args else None
+            if isinstance(first, ast.Name) and first.id in constants:
+                continue
+            if (unsafe or name == "html") and not (first is not None and _html_arg_is_safe(first)):
                 problems.append(f"{path.name}:{node.lineno}")
     assert problems == []
 
