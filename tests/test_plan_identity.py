@@ -131,7 +131,8 @@ def test_an_old_database_is_migrated_after_a_backup(tmp_path):
     close_db(path)
     con = open_db(path)
     try:
-        assert query_df(con, "SELECT value FROM meta WHERE key = 'schema_version'")["value"][0] == "2"
+        from chitieu.store.schema import SCHEMA_VERSION
+        assert query_df(con, "SELECT value FROM meta WHERE key = 'schema_version'")["value"][0] == str(SCHEMA_VERSION)
         assert (tmp_path / "old.duckdb.bak-v1").exists()
         assert targets(con, QN) == [7.0, 95.0]
         assert P.save_plan(con, plan("qn2", QN, (8.0, 96.0)), actor="hoa", replace=True).status == "replaced"
