@@ -33,6 +33,7 @@ pages = [
     st.Page("pages/plans.py", title=t("page_plans", lang), icon=":material/description:", url_path="ke-hoach"),
     st.Page("pages/actuals.py", title=t("page_actuals", lang), icon=":material/upload_file:",
             url_path="nhap-so-lieu"),
+    st.Page("pages/cycle.py", title="Kỳ báo cáo", icon=":material/event_available:", url_path="ky-bao-cao"),
     *([st.Page("pages/audit.py", title="Nhật ký thay đổi", icon=":material/history:", url_path="nhat-ky")] if auth_ui.is_admin() else []),  # noqa: E501
 ]
 from ui.errors import run_page  # noqa: E402  (the product's error page: no traceback reaches a visitor)

@@ -4,6 +4,8 @@ Roles:
 - viewer  — reads every page (so does an anonymous visitor: reading needs no login);
 - analyst — stores plans and actuals only for the localities assigned to them and every
             locality below those in the hierarchy (localities.parent_*, admin_units.parent_code);
+- leader  — (issue 13) approves, returns and unlocks a period's figures for the localities
+            assigned to them and every locality below (chitieu/cycle.py); uploads nothing;
 - admin   — everything, including users and the indicator catalogue.
 A disabled user is treated as nobody. Unresolved localities (scheme 'unresolved') have no
 parent, so only an admin (or an analyst assigned exactly that key) may write them.
@@ -39,7 +41,7 @@ import bcrypt
 from chitieu.errors import UserError
 from chitieu.store import users as user_store
 
-ROLES = ("viewer", "analyst", "admin")
+ROLES = ("viewer", "analyst", "leader", "admin")
 WRITE_ROLES = ("analyst", "admin")
 BCRYPT_ROUNDS = 12
 HASH_PREFIX = "bcrypt-sha256$"
@@ -75,8 +77,8 @@ def check_username(name: str) -> str:
 
 def check_role(role: str) -> str:
     if role not in ROLES:
-        raise UserError("invalid-role", f'Vai trò "{role}" không hợp lệ (viewer, analyst, admin).',
-                        f'Invalid role "{role}" (viewer, analyst, admin).')
+        raise UserError("invalid-role", f'Vai trò "{role}" không hợp lệ (viewer, analyst, leader, admin).',
+                        f'Invalid role "{role}" (viewer, analyst, leader, admin).')
     return role
 
 
@@ -177,6 +179,18 @@ def can_write(user: User | None, scheme: str, code: str, con) -> bool:
         return False
     key = (scheme, code)
     return key in assigned or any(a in assigned for a in locality_ancestors(con, scheme, code))
+
+
+def can_lead(user: User | None, scheme: str, code: str, con) -> bool:
+    """May `user` approve, return or unlock figures of locality (scheme, code)? (issue 13: a leader of
+    that locality or of a level above it; an admin.)"""
+    if not is_role(user, "leader", "admin"):
+        return False
+    if user.role == "admin":
+        return True
+    assigned = set(user.localities)
+    return bool(assigned) and ((scheme, code) in assigned
+                               or any(a in assigned for a in locality_ancestors(con, scheme, code)))
 
 
 def locality_ancestors(con, scheme: str, code: str) -> list[tuple[str, str]]:

@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "loaders.commands.import_actuals",
     "loaders.commands.status",
     "loaders.commands.report",
+    "loaders.commands.cycle",
 ]
 
 

@@ -617,6 +617,8 @@ def undo_box(uploads, shown, writer, language: str) -> None:
         if denied():
             return
         try:
+            from chitieu.store import cycle as cycle_store  # an approved (locked) period refuses undo (issue 13)
+            cycle_store.refuse_if_locked(con(), cycle_store.upload_keys(con(), uid))
             undo_upload(con(), uid, writer.username)
             after_write()
             st.success(t("undone", language, id=uid))

@@ -8,9 +8,12 @@ A plan's identity is its locality (scheme, code) and year, never its file name: 
 is only a label (unique; a second plan with the same file name gets a suffixed label).
 Version 2 (issue 10) adds plan_versions (every replaced or deleted plan with its targets,
 so it can be restored) and audit_log.via (the operating-system account or client address).
+Version 3 (issue 13) adds the reporting cycle: cycle_deadlines (an administrator's calendar),
+cycle_states (submitted / returned / approved per locality, year and period) and
+explain_requests (explanation requests and their answers).
 Changing SCHEMA_VERSION makes open_db back the file up first (<file>.bak-vN).
 """
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 DDL = [
     """CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)""",
@@ -99,6 +102,28 @@ DDL = [
         replaced_at TIMESTAMP DEFAULT current_timestamp, replaced_by VARCHAR,
         reason VARCHAR)""",                                # replace / delete / restore
     """ALTER TABLE audit_log ADD COLUMN IF NOT EXISTS via VARCHAR""",
+    # ---- reporting cycle (issue 13; chitieu/store/cycle.py owns these tables) --------------
+    """CREATE TABLE IF NOT EXISTS cycle_deadlines (
+        year INTEGER NOT NULL, period VARCHAR NOT NULL, cutoff DATE NOT NULL, due DATE NOT NULL,
+        set_by VARCHAR, set_at TIMESTAMP DEFAULT current_timestamp,
+        PRIMARY KEY (year, period))""",
+    """CREATE TABLE IF NOT EXISTS cycle_states (
+        locality_scheme VARCHAR NOT NULL, locality_code VARCHAR NOT NULL,
+        year INTEGER NOT NULL, period VARCHAR NOT NULL,
+        state VARCHAR NOT NULL,                            -- submitted / returned / approved / unlocked
+        comment VARCHAR, updated_by VARCHAR, updated_at TIMESTAMP DEFAULT current_timestamp,
+        PRIMARY KEY (locality_scheme, locality_code, year, period))""",
+    """CREATE SEQUENCE IF NOT EXISTS explain_ids START 1""",
+    """CREATE TABLE IF NOT EXISTS explain_requests (
+        request_id INTEGER PRIMARY KEY DEFAULT nextval('explain_ids'),
+        locality_scheme VARCHAR NOT NULL, locality_code VARCHAR NOT NULL,
+        indicator VARCHAR NOT NULL, scope VARCHAR NOT NULL DEFAULT '', year INTEGER NOT NULL,
+        message VARCHAR NOT NULL, due DATE, created_by VARCHAR,
+        created_at TIMESTAMP DEFAULT current_timestamp,
+        answer VARCHAR, answered_by VARCHAR, answered_at TIMESTAMP,
+        state VARCHAR NOT NULL DEFAULT 'open',             -- open / answered / closed
+        closed_by VARCHAR, closed_at TIMESTAMP)""",
+    # ---- end of the reporting cycle block ---------------------------------------------------
     """CREATE INDEX IF NOT EXISTS targets_plan ON targets(plan_id)""",
     """CREATE INDEX IF NOT EXISTS actuals_key ON actuals(locality_scheme, locality_code, indicator, year, period)""",
 ]

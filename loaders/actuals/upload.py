@@ -20,8 +20,11 @@ import hashlib
 
 from chitieu import auth, isolation
 from chitieu.actuals import ERROR, Issue, Preview, plan_changes, validate
+from chitieu.cycle import locked_message
+from chitieu.periods import parse_period
 from chitieu.errors import UserError
 from chitieu.filetypes import safe_name
+from chitieu.store import cycle as cycle_store
 from chitieu.store.actuals import current_values, load_context, store_preview, undo_upload, upload_localities
 from loaders.actuals.excel_read import ReadResult, check_file
 
@@ -59,6 +62,7 @@ def dry_run(con, data: bytes, file_name: str, user=None, *, year: int | None = N
             0, "file", "no-values", f"Tệp {file_name} không có số liệu nào (cột Số thực hiện còn trống).",
             f"The file {file_name} holds no values (the actual column is empty).", ERROR))
     _check_rights(con, preview, user)
+    _check_locks(con, preview)
     keys = [r.key for r in preview.rows if r.outcome != ERROR]
     plan_changes(preview.rows, current_values(con, keys))
     return preview
@@ -78,8 +82,20 @@ def _check_rights(con, preview: Preview, user) -> None:
                   f"You may not enter figures for {r.locality_name}.")
 
 
+def _check_locks(con, preview: Preview) -> None:
+    """Rows for a period a leader approved (locked, issue 13) are errors: nothing of the file is stored."""
+    locked = set(cycle_store.locked_keys(con, [(r.locality_scheme, r.locality_code, r.year, r.period)
+                                               for r in preview.rows if r.locality_code and r.year and r.period]))
+    for r in preview.rows:
+        if locked and (r.locality_scheme, r.locality_code, r.year, r.period) in locked:
+            vi, en = locked_message(r.locality_name, parse_period(r.period).label_vi, r.year)
+            r.add("period", "period-locked", vi, en)
+
+
 def confirm(con, preview: Preview, user: str | None = None) -> int:
-    """Store a previewed file in one transaction; returns the upload_id. UserError if blocked."""
+    """Store a previewed file in one transaction; returns the upload_id. UserError if blocked
+    (also 'period-locked' when a leader approved one of its periods since the preview)."""
+    cycle_store.refuse_if_locked(con, [(r.locality_scheme, r.locality_code, r.year, r.period) for r in preview.rows])
     return store_preview(con, preview, getattr(user, "username", user) or preview.uploader)
 
 
@@ -93,6 +109,7 @@ def undo(con, upload_id: int, user=None) -> dict:
             shown = ", ".join(f"{s}:{c}" for s, c in denied)
             raise auth.forbidden(f"hoàn tác lần tải lên {upload_id} (có số liệu của {shown})",
                                  f"undo upload {upload_id} (it holds figures for {shown})")
+    cycle_store.refuse_if_locked(con, cycle_store.upload_keys(con, int(upload_id)))
     return undo_upload(con, int(upload_id), getattr(user, "username", user))
 
 

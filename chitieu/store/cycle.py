@@ -1,0 +1,223 @@
+"""The reporting cycle in the store (issue 13): deadlines, submit/approve/return/unlock, locks,
+who has not reported, explanation requests. SQL only; the rules are in chitieu/cycle.py.
+
+Every write records an audit row in its own transaction (cycle.deadline, cycle.submit,
+cycle.approve, cycle.return, cycle.unlock, explain.request, explain.answer, explain.close) and
+moves the data version on, so cached pages see it at once.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from chitieu import auth, cycle
+from chitieu.errors import UserError
+from chitieu.periods import parse_period
+from chitieu.store import query_df, transaction
+from chitieu.store.audit import record
+
+
+def _bump(con) -> None:
+    from chitieu.store.version import bump_data_version
+    bump_data_version(con)
+
+
+# ---- calendar ----------------------------------------------------------------------------
+
+def overrides(con, year: int | None = None) -> dict:
+    """{(year, period): (cutoff, due)} set by an administrator."""
+    cur = con.cursor()
+    try:
+        rows = cur.execute("SELECT year, period, cutoff, due FROM cycle_deadlines WHERE ? IS NULL OR year = ?",
+                           [year, year]).fetchall()
+    finally:
+        cur.close()
+    return {(int(y), p): (c, d) for y, p, c, d in rows}
+
+
+def deadline(con, year: int, period) -> cycle.Deadline:
+    return cycle.deadline(year, period, overrides(con, year))
+
+
+def calendar(con, year: int, periods=("Q1", "H1", "9M", "FY")) -> list[cycle.Deadline]:
+    """The deadlines of `year`: the four usual periods plus any monthly period an admin has set."""
+    extra = {p for (_, p) in overrides(con, year)}
+    codes = sorted(set(periods) | extra, key=lambda c: parse_period(c).months)
+    found = overrides(con, year)
+    return [cycle.deadline(year, c, found) for c in codes]
+
+
+def set_deadline(con, user: auth.User | None, year: int, period, cutoff: date, due: date,
+                 actor: str | None = None) -> cycle.Deadline:
+    """An administrator's cut-off and due date for (year, period); audited."""
+    if user is not None or auth.users_exist(con):
+        auth.require_role(user, "admin")
+    cycle.check_dates(cutoff, due)
+    p = parse_period(period)
+    before = deadline(con, year, p.code)
+    with transaction(con) as cur:
+        cur.execute("DELETE FROM cycle_deadlines WHERE year = ? AND period = ?", [int(year), p.code])
+        cur.execute("INSERT INTO cycle_deadlines (year, period, cutoff, due, set_by) VALUES (?, ?, ?, ?, ?)",
+                    [int(year), p.code, cutoff, due, actor or getattr(user, "username", None)])
+        record(cur, actor or getattr(user, "username", None), "cycle.deadline", "period", f"{year}:{p.code}",
+               {"cutoff": before.cutoff, "due": before.due, "source": before.source},
+               {"cutoff": cutoff, "due": due})
+    _bump(con)
+    return deadline(con, year, p.code)
+
+
+# ---- states and locks ----------------------------------------------------------------------
+
+def state_of(con, scheme: str, code: str, year: int, period) -> dict | None:
+    """{'state', 'comment', 'updated_by', 'updated_at'} or None (never submitted)."""
+    cur = con.cursor()
+    try:
+        row = cur.execute("SELECT state, comment, updated_by, updated_at FROM cycle_states WHERE locality_scheme = ? "
+                          "AND locality_code = ? AND year = ? AND period = ?",
+                          [scheme, code, int(year), parse_period(period).code]).fetchone()
+    finally:
+        cur.close()
+    return dict(zip(("state", "comment", "updated_by", "updated_at"), row)) if row else None
+
+
+def states(con, year: int, period) -> pd.DataFrame:
+    return query_df(con, "SELECT s.*, coalesce(l.name, s.locality_code) AS locality_name FROM cycle_states s "
+                    "LEFT JOIN localities l ON l.scheme = s.locality_scheme AND l.code = s.locality_code "
+                    "WHERE s.year = ? AND s.period = ? ORDER BY locality_name",
+                    [int(year), parse_period(period).code])
+
+
+def _name(con, scheme: str, code: str) -> str:
+    cur = con.cursor()
+    try:
+        row = cur.execute("SELECT name FROM localities WHERE scheme = ? AND code = ? UNION ALL "
+                          "SELECT name FROM admin_units WHERE scheme = ? AND code = ? LIMIT 1",
+                          [scheme, code, scheme, code]).fetchone()
+    finally:
+        cur.close()
+    return row[0] if row else f"{scheme}:{code}"
+
+
+def _check_right(con, user, action: str, scheme: str, code: str) -> None:
+    if not auth.users_exist(con) and user is None:
+        return  # operator mode before any user exists (the CLI's first set-up)
+    name = _name(con, scheme, code)
+    if action == "submit":
+        if not auth.can_write(user, scheme, code, con):
+            raise auth.forbidden(f"gửi duyệt số liệu của {name}", f"submit the figures of {name}")
+    elif not auth.can_lead(user, scheme, code, con):
+        raise auth.forbidden(f"{cycle.ACTION_VI[action]} số liệu của {name} (cần lãnh đạo của địa phương này "
+                             "hoặc cấp trên)", f"{action} the figures of {name} (needs a leader of it or above)")
+
+
+def act(con, user, action: str, scheme: str, code: str, year: int, period, comment: str = "",
+        actor: str | None = None) -> str:
+    """Submit / approve / return / unlock one locality's figures for (year, period); returns the new state.
+
+    Rights: submit needs write rights on the locality (analyst, admin); approve, return and unlock
+    a leader of that locality or above (or an admin). Return and unlock need a comment."""
+    p = parse_period(period)
+    _check_right(con, user, action, scheme, code)
+    comment = (comment or "").strip()
+    if action in ("return", "unlock") and not comment:
+        raise UserError("comment-needed", "Cần ghi lý do (nhận xét) khi trả lại hoặc mở khoá.",
+                        "A reason (comment) is needed to return or unlock.")
+    who = actor or getattr(user, "username", None)
+    with transaction(con) as cur:
+        row = cur.execute("SELECT state FROM cycle_states WHERE locality_scheme = ? AND locality_code = ? "
+                          "AND year = ? AND period = ?", [scheme, code, int(year), p.code]).fetchone()
+        before = row[0] if row else None
+        after = cycle.next_state(before, action)
+        cur.execute("DELETE FROM cycle_states WHERE locality_scheme = ? AND locality_code = ? AND year = ? "
+                    "AND period = ?", [scheme, code, int(year), p.code])
+        cur.execute("INSERT INTO cycle_states (locality_scheme, locality_code, year, period, state, comment, "
+                    "updated_by) VALUES (?, ?, ?, ?, ?, ?, ?)", [scheme, code, int(year), p.code, after, comment, who])
+        record(cur, who, f"cycle.{action}", "period", f"{scheme}:{code}:{year}:{p.code}",
+               {"state": before}, {"state": after, "comment": comment})
+    _bump(con)
+    return after
+
+
+def locked_keys(con, keys) -> list[tuple[str, str, int, str]]:
+    """Among (scheme, code, year, period) keys, those whose figures are approved (locked)."""
+    keys = sorted({(s, c, int(y), parse_period(p).code) for s, c, y, p in keys if c and y and p})
+    if not keys:
+        return []
+    cur = con.cursor()
+    try:
+        rows = cur.execute("SELECT locality_scheme, locality_code, year, period FROM cycle_states "
+                           "WHERE state = 'approved'").fetchall()
+    finally:
+        cur.close()
+    approved = {(s, c, int(y), p) for s, c, y, p in rows}
+    return [k for k in keys if k in approved]
+
+
+def refuse_if_locked(con, keys) -> None:
+    """UserError 'period-locked' when any (scheme, code, year, period) is approved; changes nothing."""
+    locked = locked_keys(con, keys)
+    if locked:
+        s, c, y, p = locked[0]
+        vi, en = cycle.locked_message(_name(con, s, c), parse_period(p).label_vi, y)
+        raise UserError("period-locked", vi, en)
+
+
+def upload_keys(con, upload_id: int) -> list[tuple[str, str, int, str]]:
+    cur = con.cursor()
+    try:
+        return [tuple(r) for r in cur.execute(
+            "SELECT DISTINCT locality_scheme, locality_code, year, period FROM actuals WHERE upload_id = ?",
+            [int(upload_id)]).fetchall()]
+    finally:
+        cur.close()
+
+
+# ---- who has not reported --------------------------------------------------------------------
+
+def missing(con, year: int, period, today: date, province: str | None = None,
+            localities: list[tuple[str, str]] | None = None) -> pd.DataFrame:
+    """Per locality with a plan of `year` (in `province`, or among `localities`): targets, targets
+    without a figure for exactly `period`, the state, and days to (+) or past (-) the due date.
+    Localities with every figure in are included (missing = 0); most missing first."""
+    p = parse_period(period)
+    where, params = ["p.year = ?"], [int(year)]
+    if province:
+        where.append("p.province = ?")
+        params.append(province)
+    if localities is not None:
+        where.append("list_contains(?::VARCHAR[], p.locality_scheme || ':' || p.locality_code)")
+        params.append([f"{s}:{c}" for s, c in localities])
+    frame = query_df(con, f"""
+        WITH tp AS (SELECT p.locality_scheme, p.locality_code, p.locality_name, p.province, t.indicator, t.scope
+                    FROM targets t JOIN plans p USING (plan_id) WHERE {' AND '.join(where)}),
+        got AS (SELECT DISTINCT a.locality_scheme, a.locality_code, a.indicator, a.scope
+                FROM actuals a LEFT JOIN uploads u ON u.upload_id = a.upload_id
+                WHERE a.active AND u.undone_at IS NULL AND a.year = ? AND a.period = ?)
+        SELECT tp.locality_scheme, tp.locality_code, any_value(tp.locality_name) AS locality_name,
+               any_value(tp.province) AS province, count(*) AS targets,
+               count(*) FILTER (WHERE got.indicator IS NULL) AS missing,
+               any_value(s.state) AS state
+        FROM tp LEFT JOIN got USING (locality_scheme, locality_code, indicator, scope)
+        LEFT JOIN cycle_states s ON s.locality_scheme = tp.locality_scheme AND s.locality_code = tp.locality_code
+             AND s.year = ? AND s.period = ?
+        GROUP BY tp.locality_scheme, tp.locality_code
+        ORDER BY missing DESC, locality_name""", params + [int(year), p.code, int(year), p.code])
+    due = deadline(con, year, p.code).due
+    frame["days"] = cycle.days_to_due(due, today)
+    frame["due"] = due
+    return frame
+
+
+def missing_targets(con, scheme: str, code: str, year: int, period) -> pd.DataFrame:
+    """The targets of one locality with no figure for exactly `period`."""
+    p = parse_period(period)
+    return query_df(con, """
+        SELECT t.indicator, coalesce(i.name_vi, t.indicator_label, t.indicator) AS name, t.scope
+        FROM targets t JOIN plans p USING (plan_id) LEFT JOIN indicators i ON i.code = t.indicator
+        WHERE p.locality_scheme = ? AND p.locality_code = ? AND p.year = ?
+          AND NOT EXISTS (SELECT 1 FROM actuals a LEFT JOIN uploads u ON u.upload_id = a.upload_id
+                          WHERE a.active AND u.undone_at IS NULL AND a.locality_scheme = p.locality_scheme
+                            AND a.locality_code = p.locality_code AND a.indicator = t.indicator
+                            AND a.scope = t.scope AND a.year = p.year AND a.period = ?)
+        ORDER BY t.seq""", [scheme, code, int(year), p.code])

@@ -1,0 +1,301 @@
+"""The reporting cycle (issue 13): calendar defaults and overrides, who has not reported (also on a
+province of the national synthetic set), submit / return / approve / lock / unlock with rights,
+through the store, the upload path, the command line and the page (AppTest)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from chitieu import auth, cycle
+from chitieu.errors import UserError
+from chitieu.store import close_db, cycle as cycle_store, open_db, query_df
+from chitieu.store.audit import recent
+from chitieu.store.users import add_user
+from loaders.actuals.excel_template import template_bytes
+from loaders.actuals.upload import confirm, dry_run, undo
+from tests.actuals_helpers import fresh_db, snapshot
+from tests.conftest import DEMO_PASSWORD, fill_template as fill_demo, make_demo_db
+from tests.make_fixtures import QN, TK, fill_template
+
+ROOT = Path(__file__).resolve().parent.parent
+H1_GROWTH = {("economic_growth", ""): {"period": "6 tháng", "value": "7,5", "standing": "Ước tính"}}
+
+
+@pytest.fixture(autouse=True)
+def quick_hash(monkeypatch):
+    monkeypatch.setattr(auth, "BCRYPT_ROUNDS", 4)
+
+
+# ---------------------------------------------------------------- pure rules
+
+def test_default_calendar_follows_the_decree_cutoff_and_due_on_the_20th():
+    assert cycle.default_deadline(2025, "6 tháng") == cycle.Deadline(2025, "H1", date(2025, 6, 14), date(2025, 6, 20))
+    assert cycle.default_deadline(2025, "Quý I").cutoff == date(2025, 3, 14)
+    assert cycle.default_deadline(2025, "cả năm").due == date(2025, 12, 20)
+    assert cycle.default_deadline(2025, "10 tháng").cutoff == date(2025, 10, 14)   # a monthly "N tháng"
+    d = cycle.deadline(2025, "H1", {(2025, "H1"): (date(2025, 6, 10), date(2025, 6, 18))})
+    assert (d.cutoff, d.due, d.source) == (date(2025, 6, 10), date(2025, 6, 18), "admin")
+
+
+def test_days_and_states_in_words():
+    assert [cycle.due_text(n) for n in (3, 0, -5)] == ["còn 3 ngày", "đến hạn hôm nay", "quá hạn 5 ngày"]
+    assert cycle.next_state(None, "submit") == "submitted"
+    assert cycle.next_state("returned", "submit") == "submitted"
+    assert cycle.next_state("submitted", "approve") == "approved"
+    with pytest.raises(UserError, match="Không thể duyệt khi số liệu đang ở trạng thái “Chưa gửi”"):
+        cycle.next_state(None, "approve")
+    with pytest.raises(UserError, match="mở khoá"):
+        cycle.next_state("submitted", "unlock")
+    with pytest.raises(UserError, match="Hạn nộp"):
+        cycle.check_dates(date(2025, 6, 20), date(2025, 6, 1))
+
+
+# ---------------------------------------------------------------- store + upload path
+
+def test_full_cycle_locks_uploads_and_undo_until_unlocked():
+    con = fresh_db()
+    data = template_bytes(con, ["Thành phố Quảng Ngãi"], 2022, with_children=True)
+    filled = fill_template(data, H1_GROWTH)
+    preview = dry_run(con, filled, "qn.xlsx", "lan")
+    assert preview.ok, preview.report()
+    uid = confirm(con, preview, "lan")
+    before_missing = cycle_store.missing(con, 2022, "H1", date(2022, 6, 25)).set_index("locality_code")
+    assert before_missing.at["522", "days"] == -5                     # 20/6 due, 25/6 today: 5 days late
+    assert before_missing.at["522", "missing"] == before_missing.at["522", "targets"] - 1
+
+    assert cycle_store.act(con, None, "submit", *QN, 2022, "H1") == "submitted"
+    with pytest.raises(UserError, match="lý do"):
+        cycle_store.act(con, None, "return", *QN, 2022, "H1", "")
+    assert cycle_store.act(con, None, "return", *QN, 2022, "H1", "Thiếu số thu ngân sách") == "returned"
+    assert cycle_store.state_of(con, *QN, 2022, "H1")["comment"] == "Thiếu số thu ngân sách"
+    assert cycle_store.act(con, None, "submit", *QN, 2022, "H1") == "submitted"
+    assert cycle_store.act(con, None, "approve", *QN, 2022, "H1") == "approved"
+
+    before = snapshot(con)
+    again = dry_run(con, filled, "qn.xlsx", "lan")
+    assert not again.ok and "đã được lãnh đạo duyệt và khoá" in again.report()
+    with pytest.raises(UserError) as refused:
+        confirm(con, preview, "lan")                                  # a preview made before the lock
+    assert refused.value.code == "period-locked" and "Thành phố Quảng Ngãi" in refused.value.vi
+    with pytest.raises(UserError, match="mở khoá"):
+        undo(con, uid, "lan")
+    assert snapshot(con) == before                                    # nothing changed
+    other = fill_template(data, {("economic_growth", ""): {"period": "9 tháng", "value": "8", "standing": "Ước tính"}})
+    assert dry_run(con, other, "qn9.xlsx", "lan").ok                  # another period stays open
+
+    assert cycle_store.act(con, None, "unlock", *QN, 2022, "H1", "Cục Thống kê sửa số liệu") == "unlocked"
+    assert undo(con, uid, "lan")["removed"] == 1
+    steps = recent(con, action=None)
+    assert [a for a in steps["action"] if a.startswith("cycle.")][::-1] == [
+        "cycle.submit", "cycle.return", "cycle.submit", "cycle.approve", "cycle.unlock"]
+
+
+def test_admin_sets_the_calendar_and_others_cannot():
+    con = fresh_db()
+    add_user(con, "admin", "admin", auth.hash_password(DEMO_PASSWORD), actor="test")
+    add_user(con, "lan", "analyst", auth.hash_password(DEMO_PASSWORD), localities=[QN], actor="test")
+    admin, lan = auth.load_user(con, "admin"), auth.load_user(con, "lan")
+    with pytest.raises(UserError, match="không có quyền"):
+        cycle_store.set_deadline(con, lan, 2022, "H1", date(2022, 6, 10), date(2022, 6, 18))
+    d = cycle_store.set_deadline(con, admin, 2022, "8 tháng", date(2022, 8, 10), date(2022, 8, 15))
+    assert [x.period for x in cycle_store.calendar(con, 2022)] == ["Q1", "H1", "8M", "9M", "FY"]
+    assert (d.due, d.source) == (date(2022, 8, 15), "admin")
+    assert recent(con, action="cycle.deadline").iloc[0].actor == "admin"
+
+
+def test_rights_viewer_analyst_and_other_province_leader_cannot_approve():
+    con = fresh_db()
+    for name, role, locs in [("lan", "analyst", [QN]), ("xem", "viewer", []), ("ld_qn", "leader", [QN]),
+                             ("ld_xa", "leader", [TK]), ("ld_khac", "leader", [("gso_pre2025", "01")])]:
+        add_user(con, name, role, auth.hash_password(DEMO_PASSWORD), localities=locs, actor="test")
+    u = {n: auth.load_user(con, n) for n in ("lan", "xem", "ld_qn", "ld_xa", "ld_khac")}
+    with pytest.raises(UserError, match="không có quyền"):
+        cycle_store.act(con, u["xem"], "submit", *TK, 2022, "H1")
+    assert cycle_store.act(con, u["lan"], "submit", *TK, 2022, "H1") == "submitted"   # the commune under lan's city
+    for who in ("lan", "xem", "ld_khac"):
+        with pytest.raises(UserError, match="không có quyền"):
+            cycle_store.act(con, u[who], "approve", *TK, 2022, "H1")
+    with pytest.raises(UserError, match="không có quyền"):
+        cycle_store.act(con, u["ld_xa"], "approve", *QN, 2022, "H1")                  # the level above: no
+    assert cycle_store.act(con, u["ld_qn"], "approve", *TK, 2022, "H1") == "approved"  # the level above: yes
+    with pytest.raises(UserError, match="không có quyền"):
+        cycle_store.act(con, u["lan"], "unlock", *TK, 2022, "H1", "muốn sửa")
+    assert cycle_store.state_of(con, *TK, 2022, "H1")["state"] == "approved"
+
+
+# ---------------------------------------------------------------- who has not reported, national set
+
+@pytest.fixture(scope="module")
+def province_db(tmp_path_factory):
+    from chitieu.catalogue import default_catalogue
+    from chitieu.store import synth as synth_store
+    from chitieu.store.plans import sync_catalogue
+    from chitieu.store.units import load_units
+    from loaders import synth
+    db = tmp_path_factory.mktemp("cycle_national") / "province.duckdb"
+    con = open_db(db)
+    load_units(con)
+    sync_catalogue(con, default_catalogue())
+    data = synth.generate("province", range(2026, 2027), 12, 11, "51")   # as `synth --scale national`, one province
+    synth_store.write_synthetic(con, data.localities, data.plans, data.targets, data.actuals)
+    # three communes have not reported their half-year figures at all, one has reported half of them
+    locs = query_df(con, "SELECT DISTINCT locality_scheme, locality_code FROM plans WHERE level = 'commune' "
+                    "ORDER BY 2 LIMIT 4")
+    cur = con.cursor()
+    for s, c in list(locs.itertuples(index=False))[:3]:
+        cur.execute("DELETE FROM actuals WHERE locality_scheme = ? AND locality_code = ? AND period = 'H1'", [s, c])
+    s, c = locs.iloc[3]
+    cur.execute("DELETE FROM actuals WHERE locality_scheme = ? AND locality_code = ? AND period = 'H1' "
+                "AND indicator IN (SELECT indicator FROM actuals WHERE locality_code = ? AND period = 'H1' "
+                "ORDER BY indicator LIMIT 2)", [s, c, c])
+    close_db(db)
+    return db, [tuple(r) for r in locs.itertuples(index=False)]
+
+
+def test_missing_reports_of_a_province_over_its_communes(province_db):
+    db, gone = province_db
+    con = open_db(db)
+    province = query_df(con, "SELECT any_value(province) AS p FROM plans")["p"][0]
+    frame = cycle_store.missing(con, 2026, "H1", date(2026, 6, 17), province=province)
+    assert len(frame) > 50                                            # every locality of the province is listed
+    behind = frame[frame["missing"] > 0]
+    assert set(zip(behind["locality_scheme"], behind["locality_code"])) == set(gone)
+    assert list(behind["missing"])[:3] == list(behind["targets"])[:3]  # the silent ones first, all targets missing
+    assert behind["missing"].iloc[3] == 2
+    assert set(frame["days"]) == {3}                                  # 17/6, due 20/6: three days left
+    close_db(db)
+
+
+def test_cli_cycle_rights_and_missing_list(province_db, tmp_path):
+    db = tmp_path / "cli.duckdb"
+    make_demo_db(db)
+    con = open_db(db)
+    add_user(con, "ld_qn", "leader", auth.hash_password(DEMO_PASSWORD), localities=[("test", "QNG")], actor="t")
+    add_user(con, "ld_kg", "leader", auth.hash_password(DEMO_PASSWORD), localities=[("test", "PQC")], actor="t")
+    close_db(db)
+    env = {**os.environ, "CHITIEU_PASSWORD": DEMO_PASSWORD, "CHITIEU_DB": str(db)}
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "loaders", "cycle", *args, "--year", "2022", "--period", "FY"],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert cli("approve", "--locality", "test:QNG", "--user", "ld_qn").returncode == 2      # not submitted yet
+    done = cli("submit", "--locality", "test:QNG", "--user", "admin")
+    assert done.returncode == 0, done.stderr
+    for who in ("viewer", "ba_to", "ld_kg"):                                               # viewer, analyst, other province
+        refused = cli("approve", "--locality", "test:QNG", "--user", who)
+        assert refused.returncode == 2 and "không có quyền" in refused.stderr, refused.stderr
+    ok = cli("approve", "--locality", "test:QNG", "--user", "ld_qn")
+    assert ok.returncode == 0 and "Đã duyệt" in ok.stdout, ok.stderr
+    missing = cli("missing")
+    assert missing.returncode == 0 and "Thành phố Quảng Ngãi" in missing.stdout and "Đã duyệt (khoá)" in missing.stdout
+    con = open_db(db)
+    audit = recent(con)
+    assert list(audit[audit["action"].str.startswith("cycle.")]["actor"])[::-1] == ["admin", "ld_qn"]
+    assert audit[audit["action"] == "cycle.approve"]["via"].iloc[0].startswith("cli:")
+    close_db(db)
+
+
+# ---------------------------------------------------------------- the page (AppTest)
+
+def _page(db, monkeypatch, user: str | None) -> AppTest:
+    monkeypatch.setenv("CHITIEU_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    if user:
+        at.session_state["chitieu_user"] = user
+    at.query_params.update({"year": "2022", "period": "FY"})
+    at.run()
+    at.switch_page("pages/cycle.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _pick(at: AppTest, code: str) -> AppTest:
+    at.selectbox(key=next(s.key for s in at.selectbox if s.label == "Địa phương")).set_value(code).run()
+    return at
+
+
+def _buttons(at: AppTest) -> set[str]:
+    return {b.label for b in at.button}
+
+
+def _text(at: AppTest) -> str:
+    return "\n".join(str(e.value) for e in (*at.markdown, *at.caption, *at.success, *at.error, *at.info))
+
+
+def test_page_full_cycle_with_upload_refused_while_locked(tmp_path, monkeypatch):
+    db = make_demo_db(tmp_path / "page.duckdb")
+    con = open_db(db)
+    add_user(con, "ld_qn", "leader", auth.hash_password(DEMO_PASSWORD), localities=[("test", "BTO")], actor="t")
+    add_user(con, "ld_kg", "leader", auth.hash_password(DEMO_PASSWORD), localities=[("test", "PQC")], actor="t")
+    close_db(db)
+
+    at = _page(db, monkeypatch, None)
+    assert "Cả năm năm 2022: chốt số liệu ngày 14/12/2022, hạn nộp ngày 20/12/2022" in _text(at)
+    assert "Huyện Ba Tơ" in str(at.dataframe[1].value.values.tolist())   # the missing-reports list
+    assert not {"Gửi duyệt", "Duyệt và khoá"} & _buttons(at)            # an anonymous visitor reads only
+
+    at = _pick(_page(db, monkeypatch, "ba_to"), "test:BTO")
+    assert "Gửi duyệt" in _buttons(at) and "Duyệt và khoá" not in _buttons(at)
+    at.button(key="cycle_submit").click().run()
+    assert "Đã gửi, chờ duyệt" in _text(at)
+
+    at = _pick(_page(db, monkeypatch, "ld_kg"), "test:BTO")             # a leader of another province
+    assert not {"Duyệt và khoá", "Trả lại", "Mở khoá"} & _buttons(at)
+
+    at = _pick(_page(db, monkeypatch, "ld_qn"), "test:BTO")
+    at.text_input(key="cycle_comment").input("Thiếu số tăng trưởng").run()
+    at.button(key="cycle_return").click().run()
+    assert "Bị trả lại — “Thiếu số tăng trưởng” (ld_qn)" in _text(at)
+
+    at = _pick(_page(db, monkeypatch, "ba_to"), "test:BTO")             # the analyst corrects and resubmits
+    data = fill_demo(template_bytes(open_db(db), ["test:BTO"], 2022), {"economic_growth": 9.0})
+    assert confirm(open_db(db), dry_run(open_db(db), data, "bto.xlsx", "ba_to"), "ba_to")
+    at.button(key="cycle_submit").click().run()
+
+    at = _pick(_page(db, monkeypatch, "ld_qn"), "test:BTO")
+    at.button(key="cycle_approve").click().run()
+    assert "Đã duyệt (khoá)" in _text(at)
+
+    before = snapshot(open_db(db))                                       # an upload to the locked period: refused
+    at = _page(db, monkeypatch, "ba_to")
+    at.switch_page("pages/actuals.py").run()
+    at.file_uploader(key="actuals_file").upload("bto2.xlsx", fill_demo(
+        template_bytes(open_db(db), ["test:BTO"], 2022), {"economic_growth": 9.5}),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").run()
+    assert any("đã được lãnh đạo duyệt và khoá" in e.value for e in at.error)
+    assert not [b for b in at.button if b.key == "confirm_upload"]
+    assert snapshot(open_db(db)) == before
+
+    at = _pick(_page(db, monkeypatch, "ld_qn"), "test:BTO")
+    at.button(key="cycle_unlock").click().run()
+    assert any("lý do" in e.value for e in at.error)                     # a reason is required
+    at.text_input(key="cycle_comment").input("Cập nhật số chính thức").run()
+    at.button(key="cycle_unlock").click().run()
+    assert "Đã mở khoá" in _text(at)
+    audit = recent(open_db(db))
+    steps = audit[audit["action"].str.startswith("cycle.")]
+    assert list(zip(steps["actor"], steps["action"]))[::-1] == [
+        ("ba_to", "cycle.submit"), ("ld_qn", "cycle.return"), ("ba_to", "cycle.submit"),
+        ("ld_qn", "cycle.approve"), ("ld_qn", "cycle.unlock")]
+    close_db(db)
+
+
+def test_page_admin_sets_a_deadline(tmp_path, monkeypatch):
+    db = make_demo_db(tmp_path / "admin.duckdb")
+    at = _page(db, monkeypatch, "admin")
+    at.selectbox(key="dl_period").set_value("FY")
+    due = date(2022, 12, 28)
+    at.date_input(key="dl_cutoff").set_value(due - timedelta(days=10))
+    at.date_input(key="dl_due").set_value(due)
+    next(b for b in at.button if b.label == "Lưu lịch").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "hạn nộp ngày 28/12/2022" in _text(at) and "do quản trị viên đặt" in _text(at)
+    for who in ("viewer", "ba_to"):
+        assert "Lưu lịch" not in _buttons(_page(db, monkeypatch, who))
