@@ -201,13 +201,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "demo_hidden": ("Đang ẩn số liệu minh họa: chỉ tính số liệu công bố.",
                     "Illustrative figures hidden: only published figures count."),
     "demo_on": ("Hiện lại số liệu minh họa", "Show illustrative figures again"),
-    "year_demo": ("{year} (có số minh họa)", "{year} (illustrative figures)"),
     "illustrative_mark": ("◇ minh họa", "◇ illustrative"),
-    "published_mark": ("công bố", "published"),
     "col_number": ("STT", "No."),
     "table_marks": ("◇: số minh họa, không phải số liệu công bố. Bấm tiêu đề cột để sắp xếp.",
                     "◇: an illustrative figure, not a published one. Click a column header to sort."),
-    "col_figure_kind": ("Loại số liệu", "Figure"),
     "counts_table": ("Số chỉ tiêu theo trạng thái (bảng)", "Targets by status (table)"),
     "group": ("Nhóm", "Group"),
     "total": ("Tổng", "Total"),
@@ -219,7 +216,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "locs_without": ("Không có chỉ tiêu đã chọn trong năm {year} ở: {names}.",
                      "None of the chosen targets in {year} for: {names}."),
     "dry_run_done": ("3. Đã ghi vào cơ sở dữ liệu", "3. Stored"),
-    "error_rows": ("Các dòng có lỗi", "Rows with errors"),
     "row_ref": ("Dòng {row}", "Row {row}"),
     "undo_ask": ("Hoàn tác lần tải lên số {id} («{file}», {n} dòng)? Các số liệu của lần đó sẽ thôi được dùng để "
                  "đánh giá (vẫn giữ trong lịch sử).", "Undo upload #{id} («{file}», {n} rows)? Its figures will no "
@@ -229,8 +225,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "undo_pick": ("Lần tải lên", "Upload"),
     "sample_reported": ("Số liệu mẫu: số liệu công bố", "Sample: published figures"),
     "sample_illustrative": ("Số liệu mẫu: số minh họa", "Sample: illustrative figures"),
-    "sample_demo": ("Năm minh họa: số minh họa cho mọi chỉ tiêu mẫu", "Demonstration: illustrative figures for every "
-                    "sample target"),
     "yes": ("Có", "Yes"),
     "sample_uploader": ("(bộ dữ liệu mẫu)", "(bundled sample)"),
     "outcome_ok": ("Hợp lệ", "OK"), "outcome_warning": ("Cảnh báo", "Warning"), "outcome_error": ("Lỗi", "Error"),
