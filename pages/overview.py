@@ -1,13 +1,14 @@
 """Tổng quan: how many targets are met / behind / without data, the ones most behind, per locality and area."""
 import streamlit as st
 
-from ui import charts, common, national
+from ui import charts, common, cycle, national
 from ui.format import target_text
 from ui.i18n import category_label, indicator_name, status_icon, t
 
 f = common.filters()
 lang, year, period = f["lang"], f["year"], f["period"]
 st.title(t("page_overview", lang))
+cycle.overview_notes(f)  # issue 13: an analyst's open explanation requests, a leader's units not yet reported
 if year is None:
     common.empty_state(t("empty_db", lang))
     st.stop()

@@ -299,3 +299,65 @@ def test_page_admin_sets_a_deadline(tmp_path, monkeypatch):
     assert "hạn nộp ngày 28/12/2022" in _text(at) and "do quản trị viên đặt" in _text(at)
     for who in ("viewer", "ba_to"):
         assert "Lưu lịch" not in _buttons(_page(db, monkeypatch, who))
+
+
+# ---------------------------------------------------------------- explanation requests
+
+def _locality(db, monkeypatch, user: str | None) -> AppTest:
+    monkeypatch.setenv("CHITIEU_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    if user:
+        at.session_state["chitieu_user"] = user
+    at.query_params.update({"year": "2022", "loc": "test:BTO"})
+    at.run()
+    at.switch_page("pages/locality.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_explanation_request_sent_seen_at_login_answered_and_closed(tmp_path, monkeypatch):
+    db = make_demo_db(tmp_path / "explain.duckdb")
+    con = open_db(db)
+    add_user(con, "ld_bto", "leader", auth.hash_password(DEMO_PASSWORD), localities=[("test", "BTO")], actor="t")
+    add_user(con, "ld_kg", "leader", auth.hash_password(DEMO_PASSWORD), localities=[("test", "PQC")], actor="t")
+    tid = int(query_df(con, "SELECT t.target_id FROM targets t JOIN plans p USING (plan_id) WHERE p.year = 2022 "
+                       "AND p.locality_code = 'BTO' AND t.indicator = 'economic_growth'")["target_id"][0])
+    close_db(db)
+    assert not [f for f in _locality(db, monkeypatch, "ld_kg").text_area if f.key == f"ask_msg_{tid}"]  # other province
+    assert not [f for f in _locality(db, monkeypatch, "ba_to").text_area if f.key == f"ask_msg_{tid}"]  # an analyst
+
+    at = _locality(db, monkeypatch, "ld_bto")
+    at.text_area(key=f"ask_msg_{tid}").input("Vì sao tăng trưởng chỉ đạt 6 %?")
+    next(b for b in at.button if b.label == "Gửi yêu cầu giải trình" and str(tid) in str(b.form_id)).click().run()
+    assert any("Đã gửi yêu cầu giải trình" in s.value for s in at.success)
+
+    home = _page(db, monkeypatch, "ba_to")                              # the analyst logs in: the request is waiting
+    home.switch_page("pages/overview.py").run()
+    assert any("1 yêu cầu giải trình đang chờ trả lời" in w.value and "Huyện Ba Tơ" in w.value for w in home.warning)
+
+    at = _locality(db, monkeypatch, "ba_to")
+    rid = int(query_df(open_db(db), "SELECT max(request_id) AS r FROM explain_requests")["r"][0])
+    at.text_area(key=f"ans_{tid}_{rid}").input("Hạn hán làm giảm sản lượng nông nghiệp.")
+    at.button(key=f"ans_btn_{tid}_{rid}").click().run()
+    at = _locality(db, monkeypatch, None)                                # anyone reading sees question and answer
+    shown = "\n".join(m.value for m in at.markdown)
+    assert "“Vì sao tăng trưởng chỉ đạt 6 %?”" in shown and "Giải trình** (ba_to): “Hạn hán" in shown
+
+    at = _locality(db, monkeypatch, "ld_bto")
+    at.button(key=f"close_btn_{tid}_{rid}").click().run()
+    assert "(đã đóng" in "\n".join(m.value for m in _locality(db, monkeypatch, None).markdown)
+    audit = recent(open_db(db))
+    assert list(audit[audit["action"].str.startswith("explain.")]["action"])[::-1] == [
+        "explain.request", "explain.answer", "explain.close"]
+    close_db(db)
+
+
+def test_leader_overview_counts_own_units_not_reported(tmp_path, monkeypatch):
+    db = make_demo_db(tmp_path / "leader.duckdb")
+    con = open_db(db)
+    add_user(con, "ld_bto", "leader", auth.hash_password(DEMO_PASSWORD), localities=[("test", "BTO")], actor="t")
+    close_db(db)
+    at = _page(db, monkeypatch, "ld_bto")
+    at.switch_page("pages/overview.py").run()
+    assert any("1 trên 1 địa phương bạn phụ trách chưa có đủ số liệu Cả năm" in i.value for i in at.info)

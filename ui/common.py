@@ -448,6 +448,8 @@ def why(r: dict, language: str) -> None:
         st.caption(f"{t('source', language)}: {r['actual_source']}")
     if (r.get("n_values") or 0) > 1:
         st.warning(t("conflict", language, n=int(r["n_values"])), icon=":material/warning:")
+    from ui import cycle as cycle_ui  # issue 13: submitted/approved, explanation requests and answers
+    cycle_ui.why_extra(r, language)
 
 
 def status_list(rows, language: str, with_locality: bool = False, limit: int = 50) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from chitieu import auth, cycle
@@ -26,7 +27,6 @@ def deadline_line(d: cycle.Deadline) -> str:
 def calendar_table(con, year: int) -> None:
     rows = [{"period": d.label_vi, "cutoff": f"{d.cutoff:%d/%m/%Y}", "due": f"{d.due:%d/%m/%Y}",
              "source": "Quản trị viên đặt" if d.source == "admin" else "Mặc định"} for d in cycle_store.calendar(con, year)]
-    import pandas as pd
     common.table(pd.DataFrame(rows), {"period": "Kỳ báo cáo", "cutoff": "Ngày chốt số liệu", "due": "Hạn nộp",
                                       "source": "Nguồn"}, key="calendar_table")
 
@@ -103,3 +103,87 @@ def state_line(con, where, scheme: str, code: str, year: int, period: str) -> No
     now = state["state"] if state else None
     note = f" — “{state['comment']}” ({state['updated_by']})" if state and state.get("comment") else ""
     where.markdown(f"**Trạng thái:** {cycle.STATE_VI.get(now)}{note}")
+
+
+# ---- in the "why" panel and on the overview ---------------------------------------------------
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _locality_cycle(db: str, version: int, scheme: str, code: str, year: int):
+    """(states {period: state}, requests frame) of one locality and year, once per data version."""
+    c = common._connection(db)
+    states = cycle_store.locality_states(c, scheme, code, year)
+    return states, cycle_store.requests(c, scheme, code, year)
+
+
+def why_extra(r: dict, language: str) -> None:
+    """Below a target's "why": whether its figure is submitted or approved, the explanation requests
+    with their answers, and (for the right people) send / answer / close."""
+    scheme, code, year = r.get("locality_scheme"), r.get("locality_code"), r.get("year")
+    if not scheme or not code or year is None:
+        return
+    con = common.con()
+    states, reqs = _locality_cycle(common.db_path(), common._run_version(con), scheme, code, int(year))
+    period = r.get("actual_period")
+    if isinstance(period, str) and states.get(period):
+        st.caption(f"Số liệu {parse_period(period).label_vi}: {cycle.STATE_VI[states[period]]}.")
+    mine = reqs[(reqs["indicator"] == r.get("indicator")) & (reqs["scope"] == (r.get("scope") or ""))]
+    from ui import auth as auth_ui
+    user = auth_ui.current_user(con)
+    tid = r.get("target_id")
+    for q in mine.itertuples(index=False):
+        due = f", hạn {q.due:%d/%m/%Y}" if pd.notna(q.due) else ""
+        st.markdown(f"**Yêu cầu giải trình #{q.request_id}** ({REQUEST_VI.get(q.state, q.state)}{due}) — "
+                    f"{q.created_by or '–'}: “{q.message}”")
+        if isinstance(q.answer, str) and q.answer:
+            st.markdown(f"**Giải trình** ({q.answered_by or '–'}): “{q.answer}”")
+        if q.state != "closed" and auth.can_write(user, scheme, code, con):
+            text = st.text_area("Nội dung giải trình", key=f"ans_{tid}_{q.request_id}")
+            if st.button("Gửi giải trình", key=f"ans_btn_{tid}_{q.request_id}"):
+                _do(lambda: cycle_store.answer_request(con, user, q.request_id, text), "Đã gửi giải trình.")
+        if q.state != "closed" and auth.can_lead(user, scheme, code, con):
+            if st.button("Đóng yêu cầu", key=f"close_btn_{tid}_{q.request_id}"):
+                _do(lambda: cycle_store.close_request(con, user, q.request_id), "Đã đóng yêu cầu.")
+    if auth.can_lead(user, scheme, code, con):
+        with st.form(f"ask_{tid}"):
+            msg = st.text_area("Yêu cầu giải trình (gửi chuyên viên của địa phương)", key=f"ask_msg_{tid}")
+            due = st.date_input("Hạn trả lời", None, format="DD/MM/YYYY", key=f"ask_due_{tid}")
+            if st.form_submit_button("Gửi yêu cầu giải trình"):
+                _do(lambda: cycle_store.request_explanation(con, user, scheme, code, r["indicator"],
+                                                            r.get("scope") or "", int(year), msg, due),
+                    "Đã gửi yêu cầu giải trình.")
+
+
+REQUEST_VI = {"open": "đang chờ trả lời", "answered": "đã trả lời", "closed": "đã đóng"}
+
+
+def _do(step, done: str) -> None:
+    try:
+        step()
+    except UserError as exc:
+        st.error(exc.vi, icon=":material/error:")
+    else:
+        common.after_write()
+        st.success(done, icon=":material/check:")
+
+
+def overview_notes(f: dict) -> None:
+    """On the overview: an analyst's open explanation requests; a leader's localities not yet reported."""
+    from ui import auth as auth_ui
+    con = common.con()
+    user = auth_ui.current_user(con)
+    if user is None or f.get("year") is None:
+        return
+    if user.role in ("analyst", "admin"):
+        inbox = cycle_store.open_requests_for(con, user)
+        if not inbox.empty:
+            st.warning(f"Bạn có {len(inbox)} yêu cầu giải trình đang chờ trả lời: " + "; ".join(
+                f"{n} — {i} ({y})" for n, i, y in zip(inbox["locality_name"], inbox["name_vi"], inbox["year"]))
+                + ". Trả lời trong mục “Vì sao” của chỉ tiêu (trang Địa phương).", icon=":material/mail:")
+    if user.role == "leader" and user.localities:
+        frame = cycle_store.missing(con, f["year"], f["period"], today(), under=list(user.localities))
+        behind = frame[frame["missing"] > 0]
+        if len(frame):
+            d = cycle_store.deadline(con, f["year"], f["period"])
+            st.info(f"{len(behind)} trên {len(frame)} địa phương bạn phụ trách chưa có đủ số liệu "
+                    f"{d.label_vi} ({cycle.due_text(cycle.days_to_due(d.due, today()))}); danh sách ở trang "
+                    "Kỳ báo cáo.", icon=":material/event_available:")

@@ -176,8 +176,9 @@ def upload_keys(con, upload_id: int) -> list[tuple[str, str, int, str]]:
 # ---- who has not reported --------------------------------------------------------------------
 
 def missing(con, year: int, period, today: date, province: str | None = None,
-            localities: list[tuple[str, str]] | None = None) -> pd.DataFrame:
-    """Per locality with a plan of `year` (in `province`, or among `localities`): targets, targets
+            localities: list[tuple[str, str]] | None = None, under: list[tuple[str, str]] | None = None
+            ) -> pd.DataFrame:
+    """Per locality with a plan of `year` (in `province`, among `localities`, or `under` some): targets, targets
     without a figure for exactly `period`, the state, and days to (+) or past (-) the due date.
     Localities with every figure in are included (missing = 0); most missing first."""
     p = parse_period(period)
@@ -188,6 +189,10 @@ def missing(con, year: int, period, today: date, province: str | None = None,
     if localities is not None:
         where.append("list_contains(?::VARCHAR[], p.locality_scheme || ':' || p.locality_code)")
         params.append([f"{s}:{c}" for s, c in localities])
+    if under is not None:  # a leader's or analyst's view: their localities and those below
+        sql, more = under_filter(under)
+        where.append(sql)
+        params += more
     frame = query_df(con, f"""
         WITH tp AS (SELECT p.locality_scheme, p.locality_code, p.locality_name, p.province, t.indicator, t.scope
                     FROM targets t JOIN plans p USING (plan_id) WHERE {' AND '.join(where)}),
@@ -221,3 +226,118 @@ def missing_targets(con, scheme: str, code: str, year: int, period) -> pd.DataFr
                             AND a.locality_code = p.locality_code AND a.indicator = t.indicator
                             AND a.scope = t.scope AND a.year = p.year AND a.period = ?)
         ORDER BY t.seq""", [scheme, code, int(year), p.code])
+
+
+def under_filter(keys) -> tuple[str, list]:
+    """SQL (on plans p) keeping localities that are one of `keys` or lie up to three levels below one."""
+    wanted = [f"{s}:{c}" for s, c in keys]
+    sql = """(list_contains(?::VARCHAR[], p.locality_scheme || ':' || p.locality_code) OR EXISTS (
+        SELECT 1 FROM localities l1 LEFT JOIN localities l2 ON l2.scheme = l1.parent_scheme AND l2.code = l1.parent_code
+        LEFT JOIN localities l3 ON l3.scheme = l2.parent_scheme AND l3.code = l2.parent_code
+        WHERE l1.scheme = p.locality_scheme AND l1.code = p.locality_code AND (
+            list_contains(?::VARCHAR[], l1.parent_scheme || ':' || l1.parent_code)
+            OR list_contains(?::VARCHAR[], l2.parent_scheme || ':' || l2.parent_code)
+            OR list_contains(?::VARCHAR[], l3.parent_scheme || ':' || l3.parent_code))))"""
+    return sql, [wanted] * 4
+
+
+# ---- explanation requests ---------------------------------------------------------------------
+
+def _request(con, request_id: int) -> dict:
+    cur = con.cursor()
+    try:
+        row = cur.execute("SELECT request_id, locality_scheme, locality_code, indicator, scope, year, state, message "
+                          "FROM explain_requests WHERE request_id = ?", [int(request_id)]).fetchone()
+    finally:
+        cur.close()
+    if row is None:
+        raise UserError("unknown-request", f"Không có yêu cầu giải trình số {request_id}.",
+                        f"No explanation request {request_id}.")
+    return dict(zip(("request_id", "scheme", "code", "indicator", "scope", "year", "state", "message"), row))
+
+
+def request_explanation(con, user, scheme: str, code: str, indicator: str, scope: str, year: int, message: str,
+                        due: date | None = None, actor: str | None = None) -> int:
+    """A leader of the locality (or above) asks its analysts why a target stands where it does."""
+    if (user is not None or auth.users_exist(con)) and not auth.can_lead(user, scheme, code, con):
+        name = _name(con, scheme, code)
+        raise auth.forbidden(f"yêu cầu {name} giải trình (cần lãnh đạo của địa phương này hoặc cấp trên)",
+                             f"ask {name} for an explanation (needs a leader of it or above)")
+    message = (message or "").strip()
+    if not message:
+        raise UserError("message-needed", "Hãy ghi nội dung cần giải trình.", "Write what needs explaining.")
+    who = actor or getattr(user, "username", None)
+    with transaction(con) as cur:
+        rid = cur.execute("INSERT INTO explain_requests (locality_scheme, locality_code, indicator, scope, year, "
+                          "message, due, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING request_id",
+                          [scheme, code, indicator, scope or "", int(year), message, due, who]).fetchone()[0]
+        record(cur, who, "explain.request", "explain_request", str(rid), None,
+               {"locality": f"{scheme}:{code}", "indicator": indicator, "scope": scope, "year": year,
+                "message": message, "due": due})
+    _bump(con)
+    return int(rid)
+
+
+def answer_request(con, user, request_id: int, text: str, actor: str | None = None) -> None:
+    """An analyst of the locality answers in text (an open or answered request; a later answer replaces it,
+    the earlier one stays in the audit log)."""
+    req = _request(con, request_id)
+    if (user is not None or auth.users_exist(con)) and not auth.can_write(user, req["scheme"], req["code"], con):
+        raise auth.forbidden("trả lời yêu cầu giải trình này", "answer this explanation request")
+    if req["state"] == "closed":
+        raise UserError("request-closed", "Yêu cầu giải trình này đã đóng.", "This explanation request is closed.")
+    text = (text or "").strip()
+    if not text:
+        raise UserError("answer-needed", "Hãy ghi nội dung giải trình.", "Write the explanation.")
+    who = actor or getattr(user, "username", None)
+    with transaction(con) as cur:
+        old = cur.execute("SELECT answer FROM explain_requests WHERE request_id = ?", [int(request_id)]).fetchone()[0]
+        cur.execute("UPDATE explain_requests SET answer = ?, answered_by = ?, answered_at = current_timestamp, "
+                    "state = 'answered' WHERE request_id = ?", [text, who, int(request_id)])
+        record(cur, who, "explain.answer", "explain_request", str(request_id), {"answer": old}, {"answer": text})
+    _bump(con)
+
+
+def close_request(con, user, request_id: int, actor: str | None = None) -> None:
+    req = _request(con, request_id)
+    if (user is not None or auth.users_exist(con)) and not auth.can_lead(user, req["scheme"], req["code"], con):
+        raise auth.forbidden("đóng yêu cầu giải trình này", "close this explanation request")
+    who = actor or getattr(user, "username", None)
+    with transaction(con) as cur:
+        cur.execute("UPDATE explain_requests SET state = 'closed', closed_by = ?, closed_at = current_timestamp "
+                    "WHERE request_id = ?", [who, int(request_id)])
+        record(cur, who, "explain.close", "explain_request", str(request_id), {"state": req["state"]},
+               {"state": "closed"})
+    _bump(con)
+
+
+def requests(con, scheme: str | None = None, code: str | None = None, year: int | None = None,
+             open_only: bool = False) -> pd.DataFrame:
+    """Explanation requests (newest first) with the locality and indicator names."""
+    return query_df(con, """
+        SELECT r.*, coalesce(l.name, r.locality_code) AS locality_name, coalesce(i.name_vi, r.indicator) AS name_vi
+        FROM explain_requests r LEFT JOIN localities l ON l.scheme = r.locality_scheme AND l.code = r.locality_code
+        LEFT JOIN indicators i ON i.code = r.indicator
+        WHERE (? IS NULL OR (r.locality_scheme = ? AND r.locality_code = ?)) AND (? IS NULL OR r.year = ?)
+          AND (NOT ? OR r.state = 'open')
+        ORDER BY r.request_id DESC""", [scheme, scheme, code, year, year, bool(open_only)])
+
+
+def open_requests_for(con, user) -> pd.DataFrame:
+    """Open requests for localities `user` may write (what an analyst sees on logging in)."""
+    frame = requests(con, open_only=True)
+    if frame.empty or user is None:
+        return frame.iloc[0:0]
+    keep = [auth.can_write(user, s, c, con) for s, c in zip(frame["locality_scheme"], frame["locality_code"])]
+    return frame[keep]
+
+
+def locality_states(con, scheme: str, code: str, year: int) -> dict[str, str]:
+    """{period: state} of one locality and year."""
+    cur = con.cursor()
+    try:
+        rows = cur.execute("SELECT period, state FROM cycle_states WHERE locality_scheme = ? AND locality_code = ? "
+                           "AND year = ?", [scheme, code, int(year)]).fetchall()
+    finally:
+        cur.close()
+    return dict(rows)
