@@ -127,8 +127,7 @@ def why_extra(r: dict, language: str) -> None:
     if isinstance(period, str) and states.get(period):
         st.caption(f"Số liệu {parse_period(period).label_vi}: {cycle.STATE_VI[states[period]]}.")
     mine = reqs[(reqs["indicator"] == r.get("indicator")) & (reqs["scope"] == (r.get("scope") or ""))]
-    from ui import auth as auth_ui
-    user = auth_ui.current_user(con)
+    user, may_write, may_lead = _rights(con, scheme, code)
     tid = r.get("target_id")
     for q in mine.itertuples(index=False):
         due = f", hạn {q.due:%d/%m/%Y}" if pd.notna(q.due) else ""
@@ -136,14 +135,14 @@ def why_extra(r: dict, language: str) -> None:
                     f"{q.created_by or '–'}: “{q.message}”")
         if isinstance(q.answer, str) and q.answer:
             st.markdown(f"**Giải trình** ({q.answered_by or '–'}): “{q.answer}”")
-        if q.state != "closed" and auth.can_write(user, scheme, code, con):
+        if q.state != "closed" and may_write:
             text = st.text_area("Nội dung giải trình", key=f"ans_{tid}_{q.request_id}")
             if st.button("Gửi giải trình", key=f"ans_btn_{tid}_{q.request_id}"):
                 _do(lambda: cycle_store.answer_request(con, user, q.request_id, text), "Đã gửi giải trình.")
-        if q.state != "closed" and auth.can_lead(user, scheme, code, con):
+        if q.state != "closed" and may_lead:
             if st.button("Đóng yêu cầu", key=f"close_btn_{tid}_{q.request_id}"):
                 _do(lambda: cycle_store.close_request(con, user, q.request_id), "Đã đóng yêu cầu.")
-    if auth.can_lead(user, scheme, code, con):
+    if may_lead:
         with st.form(f"ask_{tid}"):
             msg = st.text_area("Yêu cầu giải trình (gửi chuyên viên của địa phương)", key=f"ask_msg_{tid}")
             due = st.date_input("Hạn trả lời", None, format="DD/MM/YYYY", key=f"ask_due_{tid}")
@@ -151,6 +150,24 @@ def why_extra(r: dict, language: str) -> None:
                 _do(lambda: cycle_store.request_explanation(con, user, scheme, code, r["indicator"],
                                                             r.get("scope") or "", int(year), msg, due),
                     "Đã gửi yêu cầu giải trình.")
+
+
+def _rights(con, scheme: str, code: str):
+    """(user, may write, may lead) for one locality, worked out once per script run (a locality page
+    opens a "why" panel per target)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    from ui import auth as auth_ui
+    ctx = get_script_run_ctx()
+    memo = getattr(ctx, "_chitieu_cycle_rights", None)
+    if memo is None or memo[0] is not getattr(ctx, "cursors", None):
+        memo = (getattr(ctx, "cursors", None), auth_ui.current_user(con), {})
+        if ctx is not None:
+            ctx._chitieu_cycle_rights = memo
+    user, seen = memo[1], memo[2]
+    if (scheme, code) not in seen:
+        seen[(scheme, code)] = (auth.can_write(user, scheme, code, con), auth.can_lead(user, scheme, code, con))
+    return (user, *seen[(scheme, code)])
 
 
 REQUEST_VI = {"open": "đang chờ trả lời", "answered": "đã trả lời", "closed": "đã đóng"}
