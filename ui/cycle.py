@@ -62,7 +62,7 @@ def missing_table(frame) -> None:
                          due_vi=[cycle.due_text(int(d)) for d in behind["days"]])
     common.table(view, {"locality_name": "Địa phương", "targets": "Số chỉ tiêu", "missing": "Chưa có số liệu",
                         "state_vi": "Trạng thái", "due_vi": "Hạn nộp"}, numbers=["targets", "missing"],
-                 wide=["locality_name"], key="missing_table")
+                 wide=["locality_name", "state_vi", "due_vi"], key="missing_table")
 
 
 def action_box(con, user: auth.User | None, frame, year: int, period: str) -> None:
