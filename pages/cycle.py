@@ -30,3 +30,7 @@ st.caption("Chuyên viên gửi số liệu của địa phương; lãnh đạo 
            "khoá: không tải lên, không hoàn tác được) hoặc trả lại kèm nhận xét; mở khoá cần ghi lý do. "
            "Mọi bước có trong nhật ký thay đổi.")
 cycle_ui.action_box(con, user, frame, year, period)
+
+st.subheader("Yêu cầu giải trình")
+st.caption("Lãnh đạo gửi yêu cầu từ mục “Vì sao” của một chỉ tiêu (trang Địa phương); chuyên viên trả lời ở đó.")
+cycle_ui.requests_table(con, year, f["province"])

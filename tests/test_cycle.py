@@ -347,6 +347,9 @@ def test_explanation_request_sent_seen_at_login_answered_and_closed(tmp_path, mo
     at = _locality(db, monkeypatch, "ld_bto")
     at.button(key=f"close_btn_{tid}_{rid}").click().run()
     assert "(đã đóng" in "\n".join(m.value for m in _locality(db, monkeypatch, None).markdown)
+    listed = _page(db, monkeypatch, None).dataframe[-1].value            # the list on the cycle page
+    assert listed.iloc[0].tolist()[1:5] == ["Huyện Ba Tơ", "Tốc độ tăng trưởng kinh tế (giá trị tăng thêm)",
+                                            "Vì sao tăng trưởng chỉ đạt 6 %?", "đã đóng"]
     audit = recent(open_db(db))
     assert list(audit[audit["action"].str.startswith("explain.")]["action"])[::-1] == [
         "explain.request", "explain.answer", "explain.close"]

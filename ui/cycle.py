@@ -204,3 +204,20 @@ def overview_notes(f: dict) -> None:
             st.info(f"{len(behind)} trên {len(frame)} địa phương bạn phụ trách chưa có đủ số liệu "
                     f"{d.label_vi} ({cycle.due_text(cycle.days_to_due(d.due, today()))}); danh sách ở trang "
                     "Kỳ báo cáo.", icon=":material/event_available:")
+
+
+def requests_table(con, year: int, province: str | None) -> None:
+    """Explanation requests of the year (the sidebar's province only, when one is chosen), with their state."""
+    frame = cycle_store.requests(con, year=year)
+    if province and not frame.empty:
+        view = cycle_store.missing(con, year, "FY", today(), province=province)
+        keys = set(view["locality_scheme"] + ":" + view["locality_code"])
+        frame = frame[(frame["locality_scheme"] + ":" + frame["locality_code"]).isin(keys)]
+    if frame.empty:
+        common.empty_state("Chưa có yêu cầu giải trình nào trong năm này.")
+        return
+    view = frame.assign(state_vi=frame["state"].map(REQUEST_VI), due_vi=[
+        f"{d:%d/%m/%Y}" if pd.notna(d) else "–" for d in frame["due"]])
+    common.table(view, {"request_id": "Số", "locality_name": "Địa phương", "name_vi": "Chỉ tiêu", "message": "Yêu cầu",
+                        "state_vi": "Trạng thái", "due_vi": "Hạn trả lời", "answer": "Giải trình"},
+                 wide=["locality_name", "name_vi", "message", "answer"], key="requests_table")
