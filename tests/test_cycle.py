@@ -271,6 +271,11 @@ def test_page_full_cycle_with_upload_refused_while_locked(tmp_path, monkeypatch)
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").run()
     assert any("đã được lãnh đạo duyệt và khoá" in e.value for e in at.error)
     assert not [b for b in at.button if b.key == "confirm_upload"]
+    bto = int(query_df(open_db(db), "SELECT max(upload_id) AS u FROM uploads WHERE file_name = 'bto.xlsx'")["u"][0])
+    at.selectbox(key=next(s.key for s in at.selectbox if s.key and "undo_id" in s.key)).set_value(bto).run()
+    at.button(key="undo_btn").click().run()
+    at.button(key="undo_yes").click().run()                             # undo of the locked period: refused too
+    assert any("đã được lãnh đạo duyệt và khoá" in e.value for e in at.error)
     assert snapshot(open_db(db)) == before
 
     at = _pick(_page(db, monkeypatch, "ld_qn"), "test:BTO")
