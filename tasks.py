@@ -26,7 +26,6 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 REQUIREMENTS = ROOT / "requirements.txt"
 STAMP = VENV / ".requirements.sha256"
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 def venv_python() -> Path:
@@ -54,18 +53,26 @@ def ensure_venv() -> Path:
     return py
 
 
-def ensure_chromium() -> None:
-    """Browser tests drive Debian's chromium; a fresh Linux machine (CI) gets it installed."""
-    if not sys.platform.startswith("linux") or CHROMIUM.exists():
+# Debian packages the tests drive: the browser tests need chromium, the report tests render PDF
+# pages with poppler-utils' pdftoppm. A fresh Linux machine (CI, as root) gets them installed.
+TEST_PACKAGES = {"chromium": ("chromium", "chromium-driver"), "pdftoppm": ("poppler-utils",)}
+
+
+def ensure_test_packages() -> None:
+    """Install the Debian packages the tests need when their programs are missing."""
+    if not sys.platform.startswith("linux"):
+        return
+    missing = [pkg for exe, pkgs in TEST_PACKAGES.items() if not shutil.which(exe) for pkg in pkgs]
+    if not missing:
         return
     if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
-        say("installing chromium (apt-get)")
+        say(f"installing {' '.join(missing)} (apt-get)")
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         subprocess.check_call(["apt-get", "update", "-q"], env=env)
-        subprocess.check_call(["apt-get", "install", "-y", "-q", "chromium", "chromium-driver"], env=env)
+        subprocess.check_call(["apt-get", "install", "-y", "-q", *missing], env=env)
     else:
-        say("chromium is missing (/usr/bin/chromium): install it with "
-            "`sudo apt-get install chromium chromium-driver`; browser tests will fail in CI and skip locally")
+        say(f"missing: {' '.join(missing)}: install with `sudo apt-get install {' '.join(missing)}`; "
+            "the browser and report tests fail in CI and skip locally without them")
 
 
 def default_db_missing() -> bool:
@@ -130,7 +137,7 @@ def open_browser(proc: subprocess.Popen, extra: list[str]) -> None:
 
 
 def cmd_test(py: Path, extra: list[str]) -> int:
-    ensure_chromium()
+    ensure_test_packages()
     rc = subprocess.call([str(py), "-m", "pytest", *extra], cwd=ROOT)
     if rc == 5:
         say("pytest collected no tests: that is a failure")
