@@ -34,3 +34,8 @@ cycle_ui.action_box(con, user, frame, year, period)
 st.subheader("Yêu cầu giải trình")
 st.caption("Lãnh đạo gửi yêu cầu từ mục “Vì sao” của một chỉ tiêu (trang Địa phương); chuyên viên trả lời ở đó.")
 cycle_ui.requests_table(con, year, f["province"])
+
+st.subheader("Chỉ tiêu cấp dưới so với cấp trên")
+st.caption("Số lượng, số tiền (việc làm, thu ngân sách, xã nông thôn mới…) được cộng lại; tỷ lệ thì xem có đơn vị "
+           "nào đặt chỉ tiêu bằng hoặc cao hơn cấp trên không.")
+cycle_ui.cascade_table(con, year, f["province"])

@@ -369,3 +369,77 @@ def test_leader_overview_counts_own_units_not_reported(tmp_path, monkeypatch):
     at = _page(db, monkeypatch, "ld_bto")
     at.switch_page("pages/overview.py").run()
     assert any("1 trên 1 địa phương bạn phụ trách chưa có đủ số liệu Cả năm" in i.value for i in at.info)
+
+
+# ---------------------------------------------------------------- cascade check
+
+def _pairs(rows):
+    import pandas as pd
+    cols = ["parent_scheme", "parent_code", "parent_name", "province", "indicator", "scope", "comparator",
+            "parent_value", "parent_unit", "unit_code", "unit_comparator", "unit_value", "unit_unit", "units_planned",
+            "kind", "direction", "indicator_name"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def test_cascade_sums_counts_and_compares_rates():
+    from chitieu.cascade import check
+    p = ("x", "1", "Huyện A", "T", )
+    jobs = [(*p, "jobs_created", "", "ge", 1000.0, "lao động", c, "ge", v, "lao động", 3, "flow", "higher_is_better",
+             "Số lao động có việc làm mới") for c, v in (("a", 300.0), ("b", 400.0), ("c", 200.0))]
+    poverty = [(*p, "poverty_rate", "", "le", 2.0, "%", c, "le", v, "%", 3, "level", "lower_is_better", "Tỷ lệ hộ nghèo")
+               for c, v in (("a", 2.5), ("b", 3.0))]
+    revenue = [(*p, "budget_revenue", "", "ge", 500.0, "tỷ đồng", "a", "ge", 550.0, "tỷ đồng", 3, "flow",
+                "higher_is_better", "Thu ngân sách")]
+    land = [(*p, "land_revenue", "", "ge", 500.0, "tỷ đồng", "a", "ge", 100.0, "tỷ đồng", 3, "flow",
+             "higher_is_better", "Thu tiền sử dụng đất")]
+    out = check(_pairs(jobs + poverty + revenue + land)).set_index("indicator")
+    assert out.at["jobs_created", "verdict"] == "gap"                  # 900 < 1000 with every unit's target
+    assert out.at["jobs_created", "message"] == ("Các đơn vị cộng lại 900 lao động, thấp hơn chỉ tiêu cấp trên "
+                                                 "1.000 lao động (thiếu 100 lao động).")
+    assert out.at["poverty_rate", "verdict"] == "gap"                  # the best unit (2,5 %) is above ≤ 2 %
+    assert "thấp nhất của các đơn vị là 2,5 %" in out.at["poverty_rate", "message"]
+    assert out.at["budget_revenue", "verdict"] == "consistent"         # one unit alone covers the target
+    assert out.at["land_revenue", "verdict"] == "incomplete"           # 1 of 3 units set it
+
+
+def test_cascade_on_a_province_of_the_national_set(province_db):
+    from chitieu.cascade import check
+    db, _ = province_db
+    con = open_db(db)
+    pairs = cycle_store.cascade_pairs(con, 2026)
+    out = check(pairs)
+    assert len(out) > 20 and set(out["verdict"]) <= {"consistent", "gap", "incomplete", "not_comparable"}
+    row = out[out["rule"] == "sum"].iloc[0]                            # a sum is the units' targets added up
+    mine = pairs[(pairs["parent_code"] == row["parent_code"]) & (pairs["indicator"] == row["indicator"])
+                 & (pairs["scope"] == row["scope"])]
+    assert row["units_total"] == pytest.approx(mine["unit_value"].sum())
+    assert row["units_with"] == len(mine)
+    close_db(db)
+
+
+def test_cascade_on_the_seed_plans_and_the_page(bundled_db, monkeypatch):
+    from chitieu.cascade import check
+    con = open_db(bundled_db)
+    years = sorted(set(query_df(con, "SELECT DISTINCT year FROM plans")["year"]))
+    assert all(check(cycle_store.cascade_pairs(con, int(y))).empty for y in years)  # no unit plan of the same year
+    close_db(bundled_db)
+    monkeypatch.setenv("CHITIEU_DB", str(bundled_db))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params.update({"year": "2022"})
+    at.run()
+    at.switch_page("pages/cycle.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Không có chỉ tiêu nào vừa ở kế hoạch cấp trên" in i.value for i in at.info)
+
+
+def test_cycle_page_on_a_province_of_the_national_set(province_db, monkeypatch):
+    db, gone = province_db
+    monkeypatch.setenv("CHITIEU_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.query_params.update({"year": "2026", "period": "H1"})
+    at.run()
+    at.switch_page("pages/cycle.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(f"{len(gone)} trên " in c.value and "địa phương chưa có đủ số liệu" in c.value for c in at.caption)
+    verdicts = set(at.dataframe[-1].value["Kết quả"])                   # the cascade table: the gaps only
+    assert verdicts and verdicts <= {"Vênh", "Chưa đủ đơn vị"}

@@ -221,3 +221,21 @@ def requests_table(con, year: int, province: str | None) -> None:
     common.table(view, {"request_id": "Số", "locality_name": "Địa phương", "name_vi": "Chỉ tiêu", "message": "Yêu cầu",
                         "state_vi": "Trạng thái", "due_vi": "Hạn trả lời", "answer": "Giải trình"},
                  wide=["locality_name", "name_vi", "message", "answer"], key="requests_table")
+
+
+def cascade_table(con, year: int, province: str | None) -> None:
+    """The units' targets against the level above's: the gaps first, the rest on request."""
+    from chitieu.cascade import VERDICT_VI, check
+    frame = check(cycle_store.cascade_pairs(con, year, province))
+    if frame.empty:
+        common.empty_state("Không có chỉ tiêu nào vừa ở kế hoạch cấp trên vừa ở kế hoạch của đơn vị trực thuộc "
+                           "trong năm này.")
+        return
+    bad = frame[frame["verdict"].isin(["gap", "incomplete"])]
+    st.caption(f"{len(bad)} trên {len(frame)} chỉ tiêu cấp trên vênh với chỉ tiêu của các đơn vị trực thuộc "
+               "(hoặc mới có một phần đơn vị đặt chỉ tiêu).")
+    everything = st.toggle("Cả những chỉ tiêu đã khớp", key="cascade_all")
+    view = (frame if everything else bad).assign(verdict_vi=lambda d: d["verdict"].map(VERDICT_VI))
+    common.table(view, {"parent_name": "Cấp trên", "indicator_name": "Chỉ tiêu", "verdict_vi": "Kết quả",
+                        "message": "Giải thích"}, wide=["parent_name", "indicator_name", "message"],
+                 key="cascade_table")

@@ -341,3 +341,32 @@ def locality_states(con, scheme: str, code: str, year: int) -> dict[str, str]:
     finally:
         cur.close()
     return dict(rows)
+
+
+# ---- cascade check (units' targets against the level above) -------------------------------------
+
+def cascade_pairs(con, year: int, province: str | None = None) -> pd.DataFrame:
+    """Every target of a locality with a plan of `year` set also by the plan of one of its direct
+    units (localities.parent_*, else the unit registry's admin_units.parent_code): parent and unit target side by side, plus how many units have a plan."""
+    return query_df(con, """
+        WITH tp AS (SELECT p.locality_scheme AS scheme, p.locality_code AS code, p.locality_name AS name,
+                           p.province, t.indicator, t.scope, t.comparator, t.value, t.unit
+                    FROM targets t JOIN plans p USING (plan_id) WHERE p.year = ? AND t.value IS NOT NULL),
+        links AS (SELECT l.scheme, l.code, CASE WHEN l.parent_code IS NOT NULL THEN coalesce(l.parent_scheme, l.scheme)
+                                                 ELSE l.scheme END AS parent_scheme,
+                         coalesce(l.parent_code, a.parent_code) AS parent_code
+                  FROM localities l LEFT JOIN admin_units a ON a.scheme = l.scheme AND a.code = l.code),
+        kids AS (SELECT l.parent_scheme, l.parent_code, count(DISTINCT l.code) AS units_planned
+                 FROM links l JOIN plans p ON p.locality_scheme = l.scheme AND p.locality_code = l.code
+                 WHERE p.year = ? GROUP BY ALL)
+        SELECT par.scheme AS parent_scheme, par.code AS parent_code, par.name AS parent_name, par.province,
+               par.indicator, par.scope, par.comparator, par.value AS parent_value, par.unit AS parent_unit,
+               ch.code AS unit_code, ch.comparator AS unit_comparator, ch.value AS unit_value, ch.unit AS unit_unit,
+               k.units_planned, i.kind, i.direction, coalesce(i.name_vi, par.indicator) AS indicator_name
+        FROM tp par LEFT JOIN indicators i ON i.code = par.indicator
+        JOIN links l ON l.parent_scheme = par.scheme AND l.parent_code = par.code
+        JOIN tp ch ON ch.scheme = l.scheme AND ch.code = l.code AND ch.indicator = par.indicator
+             AND ch.scope = par.scope
+        JOIN kids k ON k.parent_scheme = par.scheme AND k.parent_code = par.code
+        WHERE (? IS NULL OR par.province = ?)
+        ORDER BY par.name, par.indicator""", [int(year), int(year), province, province])

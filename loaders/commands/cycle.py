@@ -8,6 +8,7 @@
     python -m loaders cycle return  --locality ... --comment "Thiếu số việc làm" --user lanhdao
     python -m loaders cycle unlock  --locality ... --comment "Sửa số liệu theo Cục Thống kê" --user lanhdao
     python -m loaders cycle state   --year 2025 --period H1
+    python -m loaders cycle cascade --year 2026 [--province "Cao Bằng"] [--all]   # units' targets vs the level above
 
 Write actions need --user (once users exist) and its password ($CHITIEU_PASSWORD or typed):
 submit an analyst (or admin) of the locality; approve, return, unlock a leader of the locality
@@ -26,7 +27,7 @@ from chitieu.store import cycle as cycle_store
 from chitieu.store import open_db, require_writable
 from loaders.commands.users import add_user_option, resolve_localities
 
-ACTIONS = ("calendar", "deadline", "missing", "state", "submit", "approve", "return", "unlock")
+ACTIONS = ("calendar", "deadline", "missing", "cascade", "state", "submit", "approve", "return", "unlock")
 
 
 def register(sub) -> None:
@@ -40,6 +41,7 @@ def register(sub) -> None:
     p.add_argument("--comment", default="", help="return / unlock: the reason")
     p.add_argument("--cutoff", help="deadline: YYYY-MM-DD")
     p.add_argument("--due", help="deadline: YYYY-MM-DD")
+    p.add_argument("--all", action="store_true", help="cascade: also the consistent ones")
     p.add_argument("--today", help="missing: count days from this date (default: today)")
     add_user_option(p)
     p.set_defaults(func=run)
@@ -53,6 +55,16 @@ def _date(text: str | None, what: str) -> date:
                         f'Invalid {what} "{text or ""}": use YYYY-MM-DD.') from None
 
 
+def _out(lines: list[str]) -> int:
+    try:
+        for line in lines:
+            print(line)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `| head`: the reader has gone, which is not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
+
+
 def run(args) -> int:
     con = open_db(settings.db_path(args.db))
     period = parse_period(args.period)
@@ -64,16 +76,17 @@ def run(args) -> int:
     if args.action == "missing":
         today = _date(args.today, "ngày") if args.today else date.today()
         frame = cycle_store.missing(con, args.year, period.code, today, province=args.province)
-        try:
-            print("locality\ttargets\tmissing\tstate\tdue")
-            for r in frame.itertuples(index=False):
-                state = r.state if isinstance(r.state, str) else None
-                print(f"{r.locality_name}\t{r.targets}\t{r.missing}\t{cycle.STATE_VI.get(state, state)}\t"
-                      f"{cycle.due_text(int(r.days))}")
-            sys.stdout.flush()
-        except BrokenPipeError:  # `| head`: the reader has gone, which is not an error
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        states = [r if isinstance(r, str) else None for r in frame["state"]]
+        return _out(["locality\ttargets\tmissing\tstate\tdue"] + [
+            f"{r.locality_name}\t{r.targets}\t{r.missing}\t{cycle.STATE_VI.get(st, st)}\t{cycle.due_text(int(r.days))}"
+            for r, st in zip(frame.itertuples(index=False), states)])
+    if args.action == "cascade":
+        from chitieu.cascade import VERDICT_VI, check
+        frame = check(cycle_store.cascade_pairs(con, args.year, args.province))
+        shown = frame if args.all else frame[frame["verdict"].isin(["gap", "incomplete"])]
+        return _out([f"{len(shown)} / {len(frame)}"] + [
+            f"{r.parent_name}\t{r.indicator}{' (' + r.scope + ')' if r.scope else ''}\t{VERDICT_VI[r.verdict]}\t"
+            f"{r.message}" for r in shown.itertuples(index=False)])
     if args.action == "state":
         for r in cycle_store.states(con, args.year, period.code).itertuples(index=False):
             print(f"{r.locality_name}\t{cycle.STATE_VI.get(r.state, r.state)}\t{r.updated_by or ''}\t{r.comment or ''}")
