@@ -7,19 +7,13 @@ go to tests/_artifacts/.
 """
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-from tests.test_e2e_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _free_port, _require_browser
+from tests.live_server import live_app
+from tests.test_e2e_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _require_browser
 
-ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.browser
 
 
@@ -30,38 +24,8 @@ def server(tmp_path_factory):
     from tests.conftest import make_demo_db
     db = make_demo_db(tmp_path_factory.mktemp("login") / "login.duckdb")
     close_db(db)
-    port = _free_port()
-    env = dict(os.environ, CHITIEU_DB=str(db), STREAMLIT_SERVER_HEADLESS="true",
-               STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
-    env.pop("CHITIEU_DEBUG", None)  # as deployed
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = open(ARTIFACTS / "login-server.log", "wb")
-    from tasks import streamlit_command
-    proc = subprocess.Popen(
-        streamlit_command(sys.executable, ["--server.address", "127.0.0.1", "--server.port", str(port),
-                                           "--server.fileWatcherType", "none"]),
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                pytest.fail(f"streamlit did not start: {(ARTIFACTS / 'login-server.log').read_text(errors='replace')}")
-            time.sleep(0.3)
+    with live_app(db, "login-server.log") as base:
         yield base
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)  # our own process group only
-            proc.wait(timeout=15)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(proc.pid, signal.SIGKILL)
-        log.close()
 
 
 def sidebar(page) -> str:
