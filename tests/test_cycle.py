@@ -295,10 +295,11 @@ def test_page_full_cycle_with_upload_refused_while_locked(tmp_path, monkeypatch)
 def test_page_admin_sets_a_deadline(tmp_path, monkeypatch):
     db = make_demo_db(tmp_path / "admin.duckdb")
     at = _page(db, monkeypatch, "admin")
-    at.selectbox(key="dl_period").set_value("FY")
+    at.selectbox(key="dl_period").set_value("FY").run()
+    assert at.date_input(key="dl_due_FY").value == date(2022, 12, 20)  # the chosen period's current date
     due = date(2022, 12, 28)
-    at.date_input(key="dl_cutoff").set_value(due - timedelta(days=10))
-    at.date_input(key="dl_due").set_value(due)
+    at.date_input(key="dl_cutoff_FY").set_value(due - timedelta(days=10))
+    at.date_input(key="dl_due_FY").set_value(due)
     next(b for b in at.button if b.label == "Lưu lịch").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert "hạn nộp ngày 28/12/2022" in _text(at) and "do quản trị viên đặt" in _text(at)

@@ -33,14 +33,14 @@ def calendar_table(con, year: int) -> None:
 
 def deadline_form(con, admin: auth.User, year: int) -> None:
     """An administrator sets the cut-off and due date of one period of the year."""
-    with st.form("deadline_form"):
-        st.markdown("**Đặt lịch cho một kỳ** (chỉ quản trị viên)")
-        codes = dict(PERIOD_CHOICES)
-        code = st.selectbox("Kỳ", list(codes), index=list(codes).index("H1"), format_func=codes.get, key="dl_period")
-        d = cycle_store.deadline(con, year, code)
+    st.markdown("**Đặt lịch cho một kỳ** (chỉ quản trị viên)")
+    codes = dict(PERIOD_CHOICES)  # outside the form: choosing a period shows its current dates at once
+    code = st.selectbox("Kỳ", list(codes), index=list(codes).index("H1"), format_func=codes.get, key="dl_period")
+    d = cycle_store.deadline(con, year, code)
+    with st.form(f"deadline_form_{code}"):
         c1, c2 = st.columns(2)
-        cutoff = c1.date_input("Ngày chốt số liệu", d.cutoff, format="DD/MM/YYYY", key="dl_cutoff")
-        due = c2.date_input("Hạn nộp", d.due, format="DD/MM/YYYY", key="dl_due")
+        cutoff = c1.date_input("Ngày chốt số liệu", d.cutoff, format="DD/MM/YYYY", key=f"dl_cutoff_{code}")
+        due = c2.date_input("Hạn nộp", d.due, format="DD/MM/YYYY", key=f"dl_due_{code}")
         if st.form_submit_button("Lưu lịch"):
             try:
                 saved = cycle_store.set_deadline(con, admin, year, code, cutoff, due)
