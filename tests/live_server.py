@@ -7,6 +7,7 @@ loopback port, in its own process group (stopped by that group, never by name).
 from __future__ import annotations
 
 import os
+import socket
 import signal
 import subprocess
 import sys
@@ -18,7 +19,34 @@ from typing import Iterator
 
 import pytest
 
-from tests.test_e2e_browser import ARTIFACTS, ROOT, _free_port
+
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "_artifacts"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def _require_browser():
+    """Skip locally without chromium/playwright; in CI (CI=true) that is a failure, never a skip."""
+    missing = not Path(CHROMIUM).exists()
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing = True
+    if missing:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail("CI: browser tests must run: /usr/bin/chromium or playwright is missing "
+                        "(python3 tasks.py test installs chromium as root)")
+        pytest.skip("chromium or playwright missing (apt-get install chromium chromium-driver)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 @contextmanager

@@ -12,45 +12,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
 from chitieu.store import close_db, open_db, reads
-
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "tests" / "_artifacts"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+# Re-exported: other browser tests import these names from here.
+from tests.live_server import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, SCREENSHOTS,  # noqa: F401
+                               _free_port, _require_browser, live_app)
 
 pytestmark = pytest.mark.browser
-
-
-def _require_browser():
-    missing = not Path(CHROMIUM).exists()
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing = True
-    if missing:
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail("CI: browser tests must run: /usr/bin/chromium or playwright is missing "
-                        "(python3 tasks.py test installs chromium as root)")
-        pytest.skip("chromium or playwright missing (apt-get install chromium chromium-driver)")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -77,37 +47,8 @@ def server(tmp_path_factory):
              localities=[(facts["todo"]["locality_scheme"], facts["todo"]["locality_code"])], actor="e2e")
     facts["login"] = ("chuyen_vien", DEMO_PASSWORD)
     close_db(db)  # the server process holds the file from now on
-    port = _free_port()
-    env = dict(os.environ, CHITIEU_DB=str(db), STREAMLIT_SERVER_HEADLESS="true",
-               STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = open(ARTIFACTS / "server.log", "wb")
-    from tasks import streamlit_command  # served the way `python3 tasks.py run` serves it
-    proc = subprocess.Popen(
-        streamlit_command(sys.executable, ["--server.address", "127.0.0.1", "--server.port", str(port),
-                                           "--server.fileWatcherType", "none"]),
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                pytest.fail(f"streamlit did not start: {(ARTIFACTS / 'server.log').read_text(errors='replace')}")
-            time.sleep(0.3)
+    with live_app(db, "server.log") as base:
         yield base, facts
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)  # our own process group only
-            proc.wait(timeout=15)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(proc.pid, signal.SIGKILL)
-        log.close()
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from tests.live_server import live_app
-from tests.test_e2e_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _require_browser
+from tests.live_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _require_browser
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ import pytest
 from chitieu import auth
 from chitieu.store import close_db, open_db
 from tests.live_server import live_app
-from tests.test_e2e_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _require_browser
+from tests.live_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _require_browser
 from tests.test_login_app import fresh_install
 from tests.test_login_browser import logged_in, sidebar
 
