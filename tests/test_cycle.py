@@ -169,7 +169,6 @@ def test_missing_reports_of_a_province_over_its_communes(province_db):
     assert list(behind["missing"])[:3] == list(behind["targets"])[:3]  # the silent ones first, all targets missing
     assert behind["missing"].iloc[3] == 2
     assert set(frame["days"]) == {3}                                  # 17/6, due 20/6: three days left
-    close_db(db)
 
 
 def test_cli_cycle_rights_and_missing_list(province_db, tmp_path):
@@ -415,7 +414,6 @@ def test_cascade_on_a_province_of_the_national_set(province_db):
                  & (pairs["scope"] == row["scope"])]
     assert row["units_total"] == pytest.approx(mine["unit_value"].sum())
     assert row["units_with"] == len(mine)
-    close_db(db)
 
 
 def test_cascade_on_the_seed_plans_and_the_page(bundled_db, monkeypatch):
@@ -423,7 +421,6 @@ def test_cascade_on_the_seed_plans_and_the_page(bundled_db, monkeypatch):
     con = open_db(bundled_db)
     years = sorted(set(query_df(con, "SELECT DISTINCT year FROM plans")["year"]))
     assert all(check(cycle_store.cascade_pairs(con, int(y))).empty for y in years)  # no unit plan of the same year
-    close_db(bundled_db)
     monkeypatch.setenv("CHITIEU_DB", str(bundled_db))
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     at.query_params.update({"year": "2022"})
