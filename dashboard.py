@@ -3,7 +3,8 @@
     streamlit run dashboard.py      (or: python3 tasks.py run)
 
 Page config, the login hook, the shared sidebar filters (year, "as of" period, language,
-kept in the URL) and st.navigation over pages/. No SQL and no pandas here.
+kept in the URL) and st.navigation over views/. The folder is not called pages/: Streamlit
+would then serve the first session after a start in its old folder mode. No SQL, no pandas.
 """
 import streamlit as st
 
@@ -22,19 +23,19 @@ auth_ui.login_box()
 
 lang = common.sidebar_filters()["lang"]
 pages = [
-    st.Page("pages/overview.py", title=t("page_overview", lang), icon=":material/dashboard:", default=True,
+    st.Page("views/overview.py", title=t("page_overview", lang), icon=":material/dashboard:", default=True,
             url_path="tong-quan"),
-    st.Page("pages/locality.py", title=t("page_locality", lang), icon=":material/location_city:",
+    st.Page("views/locality.py", title=t("page_locality", lang), icon=":material/location_city:",
             url_path="dia-phuong"),
-    st.Page("pages/compare.py", title=t("page_compare", lang), icon=":material/compare_arrows:",
+    st.Page("views/compare.py", title=t("page_compare", lang), icon=":material/compare_arrows:",
             url_path="so-sanh"),
-    st.Page("pages/indicator.py", title=t("page_indicator", lang), icon=":material/show_chart:",
+    st.Page("views/indicator.py", title=t("page_indicator", lang), icon=":material/show_chart:",
             url_path="chi-tieu"),
-    st.Page("pages/plans.py", title=t("page_plans", lang), icon=":material/description:", url_path="ke-hoach"),
-    st.Page("pages/actuals.py", title=t("page_actuals", lang), icon=":material/upload_file:",
+    st.Page("views/plans.py", title=t("page_plans", lang), icon=":material/description:", url_path="ke-hoach"),
+    st.Page("views/actuals.py", title=t("page_actuals", lang), icon=":material/upload_file:",
             url_path="nhap-so-lieu"),
-    st.Page("pages/cycle.py", title="Kỳ báo cáo", icon=":material/event_available:", url_path="ky-bao-cao"),
-    *([st.Page("pages/audit.py", title="Nhật ký thay đổi", icon=":material/history:", url_path="nhat-ky")] if auth_ui.is_admin() else []),  # noqa: E501
+    st.Page("views/cycle.py", title="Kỳ báo cáo", icon=":material/event_available:", url_path="ky-bao-cao"),
+    *([st.Page("views/audit.py", title="Nhật ký thay đổi", icon=":material/history:", url_path="nhat-ky")] if auth_ui.is_admin() else []),  # noqa: E501
 ]
 from ui.errors import run_page  # noqa: E402  (the product's error page: no traceback reaches a visitor)
 run_page(st.navigation(pages, position="sidebar"))

@@ -104,18 +104,12 @@ def cmd_run(py: Path, extra: list[str]) -> int:
         return 0
 
 
-# `streamlit run`, with Streamlit's old "pages/ folder" mode switched off before the server
-# starts. Otherwise the first browser session after every start runs in that mode until
-# st.navigation has run once: the sidebar lists the raw file names of pages/, a link straight to
-# a page says "Page not found", and the first click resets the shared filters and loses a login.
-LAUNCH = ("import sys; from streamlit.runtime.pages_manager import PagesManager; "
-          "PagesManager.uses_pages_directory = False; from streamlit.web.cli import main; "
-          "sys.argv[0] = 'streamlit'; sys.exit(main())")
-
-
 def streamlit_command(py: Path | str, extra: list[str]) -> list[str]:
-    """The command that serves dashboard.py (also used by the browser tests)."""
-    return [str(py), "-c", LAUNCH, "run", "dashboard.py", *extra]
+    """The command that serves dashboard.py (also used by the browser tests). The pages live in
+    views/, not pages/: a pages/ folder beside the entry point puts Streamlit in its old
+    folder mode for the first browser session after every start (raw file names in the menu,
+    "Page not found" on a link, a first click that resets the filters and loses a login)."""
+    return [str(py), "-m", "streamlit", "run", "dashboard.py", *extra]
 
 
 def open_browser(proc: subprocess.Popen, extra: list[str]) -> None:

@@ -142,7 +142,7 @@ def pages(db: Path) -> list[tuple[str, float, float, str]]:
             logging.getLogger(name).setLevel(logging.CRITICAL)
     os.environ["CHITIEU_DB"] = str(db)
     os.chdir(ROOT)
-    page_files = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+    page_files = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "views").glob("*.py"))
     out = []
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     t0 = time.perf_counter()
@@ -174,7 +174,7 @@ def pages(db: Path) -> list[tuple[str, float, float, str]]:
         t0 = time.perf_counter()
         at.run()
         times.append((time.perf_counter() - t0) * 1000)
-    out.append(("whole country: pages/overview.py (prov=all)", *times,
+    out.append(("whole country: views/overview.py (prov=all)", *times,
                 "; ".join(str(e.value)[:80] for e in at.exception)))
     return out
 
@@ -204,8 +204,8 @@ def main() -> int:
 
     if args.no_pages:
         print("== pages: skipped (--no-pages)")
-    elif not list((ROOT / "pages").glob("*.py")) or not (ROOT / "dashboard.py").exists():
-        print("== pages: not ready (no dashboard.py or pages/); query timings only")
+    elif not list((ROOT / "views").glob("*.py")) or not (ROOT / "dashboard.py").exists():
+        print("== pages: not ready (no dashboard.py or views/); query timings only")
     else:
         print(f"== pages (AppTest, server-side; goal < {PAGE_GOAL_MS} ms)")
         for page, first, second, problem in pages(db):

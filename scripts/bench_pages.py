@@ -19,8 +19,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-PAGES = ["pages/overview.py", "pages/locality.py", "pages/compare.py", "pages/indicator.py", "pages/plans.py",
-         "pages/actuals.py"]
+PAGES = ["views/overview.py", "views/locality.py", "views/compare.py", "views/indicator.py", "views/plans.py",
+         "views/actuals.py"]
 
 
 def bench(db: Path, runs: int, query: dict[str, str]) -> list[tuple[str, float, float, float]]:

@@ -39,7 +39,7 @@ def main() -> None:
     os.environ["CHITIEU_DB"] = str(db)
     from streamlit.testing.v1 import AppTest
     for path in args.files:
-        at = AppTest.from_file(str(ROOT / "pages" / "plans.py"), default_timeout=300)
+        at = AppTest.from_file(str(ROOT / "views" / "plans.py"), default_timeout=300)
         at.session_state["chitieu_user"] = "bench"
         at.run()
         t = time.perf_counter()

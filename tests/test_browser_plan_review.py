@@ -27,7 +27,7 @@ from tests.test_e2e_browser import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, _f
 pytestmark = pytest.mark.browser
 PLANS = ROOT / "tests" / "review_plans"
 PASSWORD = "Mat-khau-thu-2025"
-# Column left edges in the review table (pixels): row markers, then the widths pages/plans.py sets.
+# Column left edges in the review table (pixels): row markers, then the widths views/plans.py sets.
 MARKERS, KEEP, INDICATOR, COMPARATOR, VALUE, UNIT = 33, 55, 180, 80, 70, 80
 X_INDICATOR = MARKERS + KEEP + 60
 X_VALUE = MARKERS + KEEP + INDICATOR + COMPARATOR + 25

@@ -8,9 +8,9 @@ def catalogue_table(at):
 
 
 def test_catalogue_headers_are_translated(bundled_db, monkeypatch):
-    at = app(bundled_db, monkeypatch, "pages/plans.py")
+    at = app(bundled_db, monkeypatch, "views/plans.py")
     catalogue = catalogue_table(at)
     assert list(catalogue.columns)[:2] == ["Mã", "Tên (tiếng Việt)"]
     assert "health_insurance_coverage" in set(catalogue["Mã"])
-    at = app(bundled_db, monkeypatch, "pages/plans.py", {"lang": "en"})
+    at = app(bundled_db, monkeypatch, "views/plans.py", {"lang": "en"})
     assert list(catalogue_table(at).columns)[:2] == ["Code", "Name (Vietnamese)"]

@@ -209,7 +209,7 @@ def _page(db, monkeypatch, user: str | None) -> AppTest:
         at.session_state["chitieu_user"] = user
     at.query_params.update({"year": "2022", "period": "FY"})
     at.run()
-    at.switch_page("pages/cycle.py")
+    at.switch_page("views/cycle.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -264,7 +264,7 @@ def test_page_full_cycle_with_upload_refused_while_locked(tmp_path, monkeypatch)
 
     before = snapshot(open_db(db))                                       # an upload to the locked period: refused
     at = _page(db, monkeypatch, "ba_to")
-    at.switch_page("pages/actuals.py").run()
+    at.switch_page("views/actuals.py").run()
     at.file_uploader(key="actuals_file").upload("bto2.xlsx", fill_demo(
         template_bytes(open_db(db), ["test:BTO"], 2022), {"economic_growth": 9.5}),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").run()
@@ -315,7 +315,7 @@ def _locality(db, monkeypatch, user: str | None) -> AppTest:
         at.session_state["chitieu_user"] = user
     at.query_params.update({"year": "2022", "loc": "test:BTO"})
     at.run()
-    at.switch_page("pages/locality.py")
+    at.switch_page("views/locality.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -338,7 +338,7 @@ def test_explanation_request_sent_seen_at_login_answered_and_closed(tmp_path, mo
     assert any("Đã gửi yêu cầu giải trình" in s.value for s in at.success)
 
     home = _page(db, monkeypatch, "ba_to")                              # the analyst logs in: the request is waiting
-    home.switch_page("pages/overview.py").run()
+    home.switch_page("views/overview.py").run()
     assert any("1 yêu cầu giải trình đang chờ trả lời" in w.value and "Huyện Ba Tơ" in w.value for w in home.warning)
 
     at = _locality(db, monkeypatch, "ba_to")
@@ -367,7 +367,7 @@ def test_leader_overview_counts_own_units_not_reported(tmp_path, monkeypatch):
     add_user(con, "ld_bto", "leader", auth.hash_password(DEMO_PASSWORD), localities=[("test", "BTO")], actor="t")
     close_db(db)
     at = _page(db, monkeypatch, "ld_bto")
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("views/overview.py").run()
     assert any("1 trên 1 địa phương bạn phụ trách chưa có đủ số liệu Cả năm" in i.value for i in at.info)
 
 
@@ -425,7 +425,7 @@ def test_cascade_on_the_seed_plans_and_the_page(bundled_db, monkeypatch):
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     at.query_params.update({"year": "2022"})
     at.run()
-    at.switch_page("pages/cycle.py").run()
+    at.switch_page("views/cycle.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("Không có chỉ tiêu nào vừa ở kế hoạch cấp trên" in i.value for i in at.info)
 
@@ -436,7 +436,7 @@ def test_cycle_page_on_a_province_of_the_national_set(province_db, monkeypatch):
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     at.query_params.update({"year": "2026", "period": "H1"})
     at.run()
-    at.switch_page("pages/cycle.py").run()
+    at.switch_page("views/cycle.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert any(f"{len(gone)} trên " in c.value and "địa phương chưa có đủ số liệu" in c.value for c in at.caption)
     verdicts = set(at.dataframe[-1].value["Kết quả"])                   # the cascade table: the gaps only

@@ -453,7 +453,7 @@ def test_disk_full_during_an_upload_aborts_it_and_every_page_keeps_serving(small
     real_note = store.note_failure
     monkeypatch.setattr(store, "note_failure",
                         lambda exc, con=None: fatal.append(store._is_fatal(exc)) or real_note(exc, con))
-    analyst = page_app(db, monkeypatch, "pages/actuals.py", user="ba_to", query={"year": "2022", "tlocs": "test:BTO"})
+    analyst = page_app(db, monkeypatch, "views/actuals.py", user="ba_to", query={"year": "2022", "tlocs": "test:BTO"})
     filler = fill_disk(small_disk, leave=0)                            # 1. no space at all: the write is refused
     upload(analyst, db, 9.5)
     assert not analyst.exception, [e.value for e in analyst.exception]
@@ -464,16 +464,16 @@ def test_disk_full_during_an_upload_aborts_it_and_every_page_keeps_serving(small
     filler.unlink()
     open_db(db).execute("SET wal_autocheckpoint = '1KB'")
     filler = fill_disk(small_disk, leave=120_000)                      # 2. room for the log, not the checkpoint:
-    upload(page_app(db, monkeypatch, "pages/actuals.py", user="ba_to",  # DuckDB invalidates the database
+    upload(page_app(db, monkeypatch, "views/actuals.py", user="ba_to",  # DuckDB invalidates the database
                     query={"year": "2022", "tlocs": "test:BTO"}), db, 9.7)
-    for page in (None, "pages/locality.py", "pages/actuals.py"):       # ... and the app reopens it
+    for page in (None, "views/locality.py", "views/actuals.py"):       # ... and the app reopens it
         at = page_app(db, monkeypatch, page)
         assert not at.exception, [e.value for e in at.exception]
         assert "invalidated" not in shown(at) and "Traceback" not in shown(at)
     assert any(fatal), "the database was invalidated at least once (the case the issue describes)"
     assert bto_growth(db)[-1:] in ([9.7], before[-1:])
     filler.unlink()                                                    # 3. space again: writes work, no restart
-    at = upload(page_app(db, monkeypatch, "pages/actuals.py", user="ba_to",
+    at = upload(page_app(db, monkeypatch, "views/actuals.py", user="ba_to",
                          query={"year": "2022", "tlocs": "test:BTO"}), db, 9.9)
     assert at.success and bto_growth(db)[-1] == 9.9, shown(at)
 
@@ -532,7 +532,7 @@ def test_read_only_database_in_the_app_reads_and_says_writes_are_refused(small_d
         at = page_app(db, monkeypatch)
         assert not at.exception and at.metric
         assert any("chỉ đọc" in w.value for w in at.sidebar.warning)
-        at = page_app(db, monkeypatch, "pages/actuals.py", user="ba_to")
+        at = page_app(db, monkeypatch, "views/actuals.py", user="ba_to")
         assert not at.exception and not at.file_uploader            # no upload offered, and it says why
         assert any("chỉ đọc" in w.value for w in at.warning)
     finally:

@@ -5,7 +5,7 @@ terminal (stdin closed) and a fresh home directory (no ~/.streamlit, as on a new
   port (STREAMLIT_SERVER_PORT) and a temporary database (CHITIEU_DB) are set through the
   environment; no extra flag. The server is stopped through its own process group.
 - The first browser session after the start (the one that used to run in Streamlit's old
-  "pages/ folder" mode): the menu shows page titles, a click keeps the shared filters, a login
+  "pages/ folder" mode, before the pages moved to views/): the menu shows page titles, a click keeps the shared filters, a login
   works, a link straight to a page opens it, and nothing is fetched from outside the app.
 """
 from __future__ import annotations
@@ -104,10 +104,10 @@ def test_first_session_keeps_filters_logs_in_and_fetches_nothing_outside(fresh_s
             settle(page, charts=1)
             nav = page.locator('[data-testid="stSidebarNav"]')
             assert "Tổng quan" in nav.inner_text() and "Địa phương" in nav.inner_text()
-            # The menu links to the pages' own addresses, never to the raw file names of pages/.
+            # The menu links to the pages' own addresses, never to the raw file names.
             paths = {href.rstrip("/").rsplit("/", 1)[-1] for href in
                      nav.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")}
-            raw = {p.stem for p in (ROOT / "pages").glob("*.py")}  # what the old pages/ mode would list
+            raw = {p.stem for p in (ROOT / "views").glob("*.py")}  # what the old folder mode would list
             assert paths and not paths & raw, paths
             year, period = _select_value(page, "Năm"), _select_value(page, "Tính đến kỳ")
             assert (year, period) == ("2022", "Cả năm")  # the bundled data's default view

@@ -228,7 +228,7 @@ def test_formulas_in_uploads_are_never_evaluated():
 # ---- no raw HTML from data ----------------------------------------------------------------
 
 def ui_sources() -> list[Path]:
-    return [ROOT / "dashboard.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
+    return [ROOT / "dashboard.py", *sorted((ROOT / "views").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
 
 
 def _html_arg_is_safe(node: ast.AST) -> bool:
@@ -529,12 +529,12 @@ def ui_db(shared_db):
 
 
 def test_analyst_sees_the_upload_widgets(ui_db, monkeypatch):
-    for page in ("pages/plans.py", "pages/actuals.py"):
+    for page in ("views/plans.py", "views/actuals.py"):
         assert write_widgets(page_app(ui_db, monkeypatch, page, "lan")), page
 
 
 @pytest.mark.parametrize("user", [None, "xem", "lan-disabled"])
-@pytest.mark.parametrize("page", ["pages/plans.py", "pages/actuals.py"])
+@pytest.mark.parametrize("page", ["views/plans.py", "views/actuals.py"])
 def test_viewer_or_anonymous_sees_no_write_widget(ui_db, monkeypatch, page, user):
     if user == "lan-disabled":
         user_store.set_disabled(open_db(ui_db), "lan", True, actor="t")
@@ -546,12 +546,12 @@ def test_viewer_or_anonymous_sees_no_write_widget(ui_db, monkeypatch, page, user
 def test_audit_page_is_for_admins_only(ui_db, monkeypatch):
     for user in (None, "xem", "lan"):
         monkeypatch.setenv("CHITIEU_DB", str(ui_db))
-        at = AppTest.from_file(str(ROOT / "pages" / "audit.py"), default_timeout=60)
+        at = AppTest.from_file(str(ROOT / "views" / "audit.py"), default_timeout=60)
         if user:
             at.session_state["chitieu_user"] = user
         at.run()
         assert not at.dataframe and at.warning, user
-    at = AppTest.from_file(str(ROOT / "pages" / "audit.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "views" / "audit.py"), default_timeout=60)
     at.session_state["chitieu_user"] = "quantri"
     at.run()
     assert not at.exception and at.dataframe
@@ -568,12 +568,12 @@ def test_audit_page_listed_only_for_admins(ui_db, monkeypatch):
             at.session_state["chitieu_user"] = user
         at.run()
         if listed:
-            at.switch_page("pages/audit.py")
+            at.switch_page("views/audit.py")
             at.run()
             assert at.dataframe
         else:
             with pytest.raises(Exception):
-                at.switch_page("pages/audit.py")
+                at.switch_page("views/audit.py")
                 at.run()
                 assert not at.exception and at.dataframe
 
@@ -616,12 +616,12 @@ PLAN_FILE = sorted((ROOT / "data" / "plans").glob("*.txt"))[0]
 
 def test_analyst_cannot_save_a_plan_for_another_locality_in_the_dashboard(shared_db, monkeypatch):
     before = counts(shared_db)
-    at = page_app(shared_db, monkeypatch, "pages/plans.py", "lan")
+    at = page_app(shared_db, monkeypatch, "views/plans.py", "lan")
     at.file_uploader(key="plan_file").upload(PLAN_FILE.name, PLAN_FILE.read_bytes(), "text/plain").run()
     at.button(key="save_plan").click().run()
     assert not at.exception and at.error
     assert counts(shared_db) == before
-    at = page_app(shared_db, monkeypatch, "pages/plans.py", "quantri")        # an admin may
+    at = page_app(shared_db, monkeypatch, "views/plans.py", "quantri")        # an admin may
     at.file_uploader(key="plan_file").upload(PLAN_FILE.name, PLAN_FILE.read_bytes(), "text/plain").run()
     at.button(key="save_plan").click().run()
     assert not at.exception and counts(shared_db)["plans"] == before["plans"] + 1
@@ -630,10 +630,10 @@ def test_analyst_cannot_save_a_plan_for_another_locality_in_the_dashboard(shared
 
 
 @pytest.mark.parametrize("page, key, name, data", [
-    ("pages/plans.py", "plan_file", "ke_hoach.docx", b"MZ\x90\x00\x03\x00\x00\x00" * 64),
-    ("pages/plans.py", "plan_file", "ke_hoach.pdf", b"%PDF-1.4\n garbage"),
-    ("pages/actuals.py", "actuals_file", "bao_cao.xlsx", b"%PDF-1.4\n garbage"),
-    ("pages/actuals.py", "actuals_file", "bao_cao.xlsx", OLE + "EncryptedPackage".encode("utf-16-le")),
+    ("views/plans.py", "plan_file", "ke_hoach.docx", b"MZ\x90\x00\x03\x00\x00\x00" * 64),
+    ("views/plans.py", "plan_file", "ke_hoach.pdf", b"%PDF-1.4\n garbage"),
+    ("views/actuals.py", "actuals_file", "bao_cao.xlsx", b"%PDF-1.4\n garbage"),
+    ("views/actuals.py", "actuals_file", "bao_cao.xlsx", OLE + "EncryptedPackage".encode("utf-16-le")),
 ])
 def test_bad_files_uploaded_in_the_dashboard_give_a_message_not_a_crash(shared_db, monkeypatch, page, key, name,
                                                                          data):
@@ -647,7 +647,7 @@ def test_bad_files_uploaded_in_the_dashboard_give_a_message_not_a_crash(shared_d
 def test_analyst_cannot_undo_another_localitys_upload(shared_db, monkeypatch):
     con = open_db(shared_db)
     upload_id = import_bytes(con, workbook(con, ["99001"], 7.5), "khac.xlsx", "quantri")
-    at = page_app(shared_db, monkeypatch, "pages/actuals.py", "lan")
+    at = page_app(shared_db, monkeypatch, "views/actuals.py", "lan")
     undo = [b for b in at.button if b.key == "undo_btn"]
     if undo:
         at.selectbox(key="undo_id").set_value(upload_id).run()

@@ -34,25 +34,25 @@ def links(at):
 
 
 def test_post_reform_unit_shows_its_predecessors_plans(hierarchy_db, monkeypatch):
-    at = app(hierarchy_db, monkeypatch, "pages/locality.py", {"year": "2026", "loc": "gso_2025:31078"})
+    at = app(hierarchy_db, monkeypatch, "views/locality.py", {"year": "2026", "loc": "gso_2025:31078"})
     shown = texts(at)
     assert "Đơn vị tiền thân" in shown
     assert "Thành phố Phú Quốc" in links(at) and "year=2021" in links(at) and "gso_pre2025%3A911" in links(at)
 
 
 def test_pre_reform_unit_names_its_successors(hierarchy_db, monkeypatch):
-    at = app(hierarchy_db, monkeypatch, "pages/locality.py", {"year": "2021", "loc": "gso_pre2025:911"})
+    at = app(hierarchy_db, monkeypatch, "views/locality.py", {"year": "2021", "loc": "gso_pre2025:911"})
     assert "Từ ngày 01/7/2025, địa bàn này thuộc" in texts(at)
     assert "Đặc khu Phú Quốc" in links(at) and "Đặc khu Thổ Châu" in links(at)
 
 
 def test_district_lists_its_communes_with_a_plan_that_year(hierarchy_db, monkeypatch):
-    at = app(hierarchy_db, monkeypatch, "pages/locality.py", {"year": "2022", "loc": "gso_pre2025:522"})
+    at = app(hierarchy_db, monkeypatch, "views/locality.py", {"year": "2022", "loc": "gso_pre2025:522"})
     assert "Đơn vị trực thuộc có kế hoạch năm 2022" in texts(at)
     assert "Phường Nguyễn Nghiêm" in links(at)
 
 
 def test_english_labels(hierarchy_db, monkeypatch):
-    at = app(hierarchy_db, monkeypatch, "pages/locality.py",
+    at = app(hierarchy_db, monkeypatch, "views/locality.py",
              {"year": "2026", "loc": "gso_2025:31078", "lang": "en"})
     assert "Predecessor units" in texts(at)

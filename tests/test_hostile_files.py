@@ -350,10 +350,10 @@ def page(db: Path, monkeypatch, path: str):
 
 
 @pytest.mark.parametrize("path, key, name, words", [
-    ("pages/actuals.py", "actuals_file", "xfd.xlsx", "dòng 1.048.576"),
-    ("pages/actuals.py", "actuals_file", "xlsx_bomb.xlsx", "giải nén thành 380 MB"),
-    ("pages/plans.py", "plan_file", "docx_bomb.docx", "giải nén thành 38"),
-    ("pages/plans.py", "plan_file", "random.txt", "ký tự"),
+    ("views/actuals.py", "actuals_file", "xfd.xlsx", "dòng 1.048.576"),
+    ("views/actuals.py", "actuals_file", "xlsx_bomb.xlsx", "giải nén thành 380 MB"),
+    ("views/plans.py", "plan_file", "docx_bomb.docx", "giải nén thành 38"),
+    ("views/plans.py", "plan_file", "random.txt", "ký tự"),
 ])
 def test_dashboard_shows_the_refusal_and_stores_nothing(files, app_db, monkeypatch, path, key, name, words):
     monkeypatch.setattr(auth, "BCRYPT_ROUNDS", 4)

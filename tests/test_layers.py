@@ -24,13 +24,13 @@ def test_core_and_loaders_never_import_streamlit():
 
 def test_only_the_store_package_imports_duckdb():
     allowed = ROOT / "chitieu" / "store"
-    offenders = [str(p) for d in ("chitieu", "loaders", "pages", "ui") for p in (ROOT / d).rglob("*.py")
+    offenders = [str(p) for d in ("chitieu", "loaders", "views", "ui") for p in (ROOT / d).rglob("*.py")
                  if "duckdb" in _imports(p) and allowed not in p.parents]
     offenders += [str(p) for p in [ROOT / "dashboard.py"] if p.exists() and "duckdb" in _imports(p)]
     assert offenders == []
 
 
 def test_product_never_reads_the_shared_folder():
-    for d in ("chitieu", "loaders", "pages", "ui"):
+    for d in ("chitieu", "loaders", "views", "ui"):
         for p in (ROOT / d).rglob("*.py"):
             assert "../shared" not in p.read_text(encoding="utf-8"), p

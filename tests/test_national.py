@@ -152,7 +152,7 @@ def test_all_provinces_is_offered_and_ranks_provinces(province_db, monkeypatch):
 def test_compare_ranks_every_commune_on_one_indicator(province_db, monkeypatch):
     con = open_db(province_db)
     province = reads.provinces(con, YEAR)["province"].iloc[0]
-    at = _app(province_db, monkeypatch, "pages/compare.py", prov=province)
+    at = _app(province_db, monkeypatch, "views/compare.py", prov=province)
     assert at.expander[0].label == "Xếp hạng mọi đơn vị theo một chỉ tiêu"
     code = at.selectbox(key="rank_all").value
     table = next(d.value for d in at.dataframe if "Hạng" in d.value.columns)

@@ -15,8 +15,8 @@ from streamlit.testing.v1 import AppTest
 from chitieu.store import close_db, open_db, reads
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["pages/overview.py", "pages/locality.py", "pages/compare.py", "pages/indicator.py", "pages/plans.py",
-         "pages/actuals.py"]
+PAGES = ["views/overview.py", "views/locality.py", "views/compare.py", "views/indicator.py", "views/plans.py",
+         "views/actuals.py"]
 
 
 def app(db: Path, monkeypatch, page: str | None = None, query: dict | None = None, user: str | None = None
@@ -75,7 +75,7 @@ def test_year_and_period_filters_change_the_overview(demo_db, monkeypatch):
 
 
 def test_url_sets_the_filters(demo_db, monkeypatch):
-    at = app(demo_db, monkeypatch, "pages/locality.py", query={"year": "2022", "loc": "test:BTO"})
+    at = app(demo_db, monkeypatch, "views/locality.py", query={"year": "2022", "loc": "test:BTO"})
     assert at.sidebar.selectbox(key="year").value == 2022
     assert at.selectbox(key="loc").value == "test:BTO"
     assert "Huyện Ba Tơ" in texts(at)
@@ -90,7 +90,7 @@ def test_language_switch(demo_db, monkeypatch):
 
 
 def test_locality_filters_change_what_is_shown(demo_db, monkeypatch):
-    at = app(demo_db, monkeypatch, "pages/locality.py", query={"year": "2022", "loc": "test:QNG"})
+    at = app(demo_db, monkeypatch, "views/locality.py", query={"year": "2022", "loc": "test:QNG"})
     all_rows = len(at.dataframe[0].value)
     assert all_rows == 8
     at.multiselect(key="status").set_value(["exceeded"]).run()
@@ -106,7 +106,7 @@ def test_locality_filters_change_what_is_shown(demo_db, monkeypatch):
 
 
 def test_compare_warns_when_not_comparable(demo_db, monkeypatch):
-    at = app(demo_db, monkeypatch, "pages/compare.py", query={"year": "2022"})
+    at = app(demo_db, monkeypatch, "views/compare.py", query={"year": "2022"})
     at.multiselect(key="ind").set_value(["tourist_arrivals", "economic_growth"]).run()
     warnings = [w.value for w in at.warning]
     assert any("nghìn lượt" in w and "lượt" in w for w in warnings), warnings
@@ -116,7 +116,7 @@ def test_compare_warns_when_not_comparable(demo_db, monkeypatch):
 
 
 def test_indicator_page_over_time(demo_db, monkeypatch):
-    at = app(demo_db, monkeypatch, "pages/indicator.py", query={"ind1": "health_insurance_coverage"})
+    at = app(demo_db, monkeypatch, "views/indicator.py", query={"ind1": "health_insurance_coverage"})
     table = at.dataframe[0].value
     assert len(table) == 6  # 3 localities × 2 years
     at.selectbox(key="ind1").set_value("poverty_rate").run()
@@ -127,7 +127,7 @@ def test_plan_upload_review_and_save(tmp_path, monkeypatch):
     from tests.conftest import make_demo_db
     db = make_demo_db(tmp_path / "plans.duckdb")
     plan_file = sorted((ROOT / "data" / "plans").glob("*.txt"))[0]
-    at = app(db, monkeypatch, "pages/plans.py", user="admin")
+    at = app(db, monkeypatch, "views/plans.py", user="admin")
     at.file_uploader(key="plan_file").upload(plan_file.name, plan_file.read_bytes(), "text/plain").run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.success, "the extracted targets are announced"
@@ -142,7 +142,7 @@ def test_plan_upload_review_and_save(tmp_path, monkeypatch):
 def test_actuals_template_upload_confirm_undo(tmp_path, monkeypatch):
     from tests.conftest import fill_template, make_demo_db
     db = make_demo_db(tmp_path / "actuals.duckdb")
-    at = app(db, monkeypatch, "pages/actuals.py", query={"year": "2022", "tlocs": "test:BTO"}, user="ba_to")
+    at = app(db, monkeypatch, "views/actuals.py", query={"year": "2022", "tlocs": "test:BTO"}, user="ba_to")
     assert at.get("download_button"), "a template download button"
     data = fill_template(_template_bytes(db, ["test:BTO"], 2022), {"economic_growth": 9.0})
     at.file_uploader(key="actuals_file").upload("bao_cao.xlsx", data, XLSX).run()
@@ -161,10 +161,10 @@ def test_actuals_template_upload_confirm_undo(tmp_path, monkeypatch):
     assert any(h.startswith("3. Đã ghi") for h in heads) and not any("Xem trước" in h for h in heads), heads
     upload_id = int(re.search(r"số (\d+)", at.success[0].value).group(1))
     assert _status(db, "BTO", "economic_growth") == "exceeded"  # 9 % against ≥ 8 %
-    at.switch_page("pages/locality.py").run()
+    at.switch_page("views/locality.py").run()
     at.selectbox(key="loc").set_value("test:BTO").run()
     assert "Vượt" in texts(at), "the locality page shows the new status at once (cache cleared)"
-    at.switch_page("pages/actuals.py").run()
+    at.switch_page("views/actuals.py").run()
     assert at.selectbox(key="undo_id").value == upload_id, "undo points at the upload just made"
     at.button(key="undo_btn").click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -177,7 +177,7 @@ def test_actuals_template_upload_confirm_undo(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("user", [None, "viewer"])
 def test_readers_cannot_upload(demo_db, monkeypatch, user):
-    for page in ("pages/actuals.py", "pages/plans.py"):
+    for page in ("views/actuals.py", "views/plans.py"):
         at = app(demo_db, monkeypatch, page, query={"year": "2022"}, user=user)
         assert not at.file_uploader, f"{page}: no upload for {user or 'anonymous'}"
         assert any("Đăng nhập" in i.value or "chỉ được xem" in i.value for i in at.info)
@@ -187,7 +187,7 @@ def test_readers_cannot_upload(demo_db, monkeypatch, user):
 def test_analyst_cannot_upload_for_another_locality(tmp_path, monkeypatch):
     from tests.conftest import fill_template, make_demo_db
     db = make_demo_db(tmp_path / "rights.duckdb")
-    at = app(db, monkeypatch, "pages/actuals.py", query={"year": "2022"}, user="ba_to")
+    at = app(db, monkeypatch, "views/actuals.py", query={"year": "2022"}, user="ba_to")
     data = fill_template(_template_bytes(db, ["test:QNG"], 2022), {"economic_growth": 9.0})
     at.file_uploader(key="actuals_file").upload("qng.xlsx", data, XLSX).run()
     assert at.error, "rights error in the dry run"
@@ -211,7 +211,7 @@ def _template_bytes(db: Path, localities: list[str], year: int) -> bytes:
 def test_province_filter_narrows_every_page(demo_db, monkeypatch):
     at = app(demo_db, monkeypatch, query={"year": "2022", "prov": "Kiên Giang"})
     assert sum(int(m.value) for m in at.metric) == 8  # only Phú Quốc's targets
-    at.switch_page("pages/locality.py").run()
+    at.switch_page("views/locality.py").run()
     assert at.selectbox(key="loc").options == ["Thành phố Phú Quốc — Kiên Giang"]
     at.sidebar.selectbox(key="prov").set_value("").run()
     assert len(at.selectbox(key="loc").options) == 3
@@ -275,12 +275,12 @@ def test_first_run_shows_a_labelled_demonstration_one_click_hides(bundled_db, mo
     assert sum(after.values()) == total and next(v for k, v in after.items() if "Chưa có số liệu" in k) > no_data
     assert at.sidebar.toggle(key="demo").value is False
     assert not any("◇ minh họa" in e.label for e in at.expander)
-    at.switch_page("pages/locality.py").run()  # the choice holds on every page
+    at.switch_page("views/locality.py").run()  # the choice holds on every page
     assert "◇ minh họa" not in every_text(at)
 
 
 def test_locality_keeps_the_plans_order_and_numbers(bundled_db, monkeypatch):
-    at = app(bundled_db, monkeypatch, "pages/locality.py")
+    at = app(bundled_db, monkeypatch, "views/locality.py")
     table = at.dataframe[0].value
     numbers = dict(zip(table["Tên chỉ tiêu"], table["STT"]))
     assert list(table["STT"]) == list(range(1, len(table) + 1))
@@ -301,11 +301,11 @@ def test_locality_keeps_the_plans_order_and_numbers(bundled_db, monkeypatch):
 
 def test_compare_keeps_the_choice_across_years_and_names_a_locality_without_targets(bundled_db, demo_db,
                                                                                       monkeypatch):
-    at = app(demo_db, monkeypatch, "pages/compare.py", query={"year": "2022"})
+    at = app(demo_db, monkeypatch, "views/compare.py", query={"year": "2022"})
     at.multiselect(key="locs").set_value(["test:QNG", "test:PQC"]).run()
     at.sidebar.selectbox(key="year").set_value(2023).run()
     assert at.multiselect(key="locs").value == ["test:QNG", "test:PQC"]
-    at = app(bundled_db, monkeypatch, "pages/compare.py", query={"year": "2022"})
+    at = app(bundled_db, monkeypatch, "views/compare.py", query={"year": "2022"})
     locs = at.multiselect(key="locs")
     con = open_db(bundled_db)
     planned = set(reads.localities(con, 2022)["key"])
@@ -316,7 +316,7 @@ def test_compare_keeps_the_choice_across_years_and_names_a_locality_without_targ
 
 
 def test_indicator_opens_on_a_numeric_indicator_with_figures_and_the_box_follows(bundled_db, monkeypatch):
-    at = app(bundled_db, monkeypatch, "pages/indicator.py")
+    at = app(bundled_db, monkeypatch, "views/indicator.py")
     table = at.dataframe[0].value
     box = at.multiselect(key="ilocs").value
     assert (table["Thực hiện"] != "–").any() and "định tính" not in set(table["Mức chỉ tiêu"])

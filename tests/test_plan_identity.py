@@ -177,7 +177,7 @@ def test_admin_restores_a_replaced_plan_from_the_audit_page(tmp_path, monkeypatc
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     at.session_state["chitieu_user"] = "admin"
     at.run()
-    at.switch_page("pages/audit.py").run()
+    at.switch_page("views/audit.py").run()
     assert not at.exception, [e.value for e in at.exception]
     first = at.selectbox(key="plan_version").options[0]
     assert "Huyện Ba Tơ" in first and "năm 2022" in first and "8 chỉ tiêu" in first and "bị thay thế" in first

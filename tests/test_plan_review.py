@@ -215,7 +215,7 @@ def test_stored_plans_are_listed_for_people(demo_db):
 def page(db: Path, monkeypatch, user: str = "admin", lang: str | None = None) -> AppTest:
     """The Kế hoạch page as a signed-in user (the page reads the user and language from the session)."""
     monkeypatch.setenv("CHITIEU_DB", str(db))
-    at = AppTest.from_file(str(ROOT / "pages" / "plans.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "views" / "plans.py"), default_timeout=60)
     at.session_state["chitieu_user"] = user
     if lang:
         at.session_state["lang"] = lang

@@ -402,7 +402,7 @@ def test_rollup_of_a_post_reform_province_over_its_communes(province_db):
 
 def _page(db, monkeypatch, loc: str, year: int):
     from tests.test_pages import app
-    return app(db, monkeypatch, "pages/locality.py", query={"year": str(year), "loc": loc})
+    return app(db, monkeypatch, "views/locality.py", query={"year": str(year), "loc": loc})
 
 
 def test_locality_page_offers_the_report_in_both_languages(bundled_db, monkeypatch):

@@ -1,4 +1,4 @@
-"""Widgets of the reporting-cycle page (pages/cycle.py, issue 13): calendar, the admin's dates,
+"""Widgets of the reporting-cycle page (views/cycle.py, issue 13): calendar, the admin's dates,
 who has not reported, and the submit / approve / return / unlock box."""
 from __future__ import annotations
 

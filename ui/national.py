@@ -1,5 +1,5 @@
 """Roll-up views for many units at once: the whole country (34 provinces, 3,321 communes) or a
-province's ~100 communes. Called with one line from pages/overview.py and pages/compare.py.
+province's ~100 communes. Called with one line from views/overview.py and views/compare.py.
 
 Never thousands of bars: counts by status (four groups), one bar per province (34) or the 15
 localities most behind, a ranking with the best and worst 10, and a searchable table of every
