@@ -34,8 +34,8 @@ pages = [
     st.Page("views/plans.py", title=t("page_plans", lang), icon=":material/description:", url_path="ke-hoach"),
     st.Page("views/actuals.py", title=t("page_actuals", lang), icon=":material/upload_file:",
             url_path="nhap-so-lieu"),
-    st.Page("views/cycle.py", title="Kỳ báo cáo", icon=":material/event_available:", url_path="ky-bao-cao"),
-    *([st.Page("views/audit.py", title="Nhật ký thay đổi", icon=":material/history:", url_path="nhat-ky")] if auth_ui.is_admin() else []),  # noqa: E501
+    st.Page("views/cycle.py", title=t("page_cycle", lang), icon=":material/event_available:", url_path="ky-bao-cao"),
+    *([st.Page("views/audit.py", title=t("page_audit", lang), icon=":material/history:", url_path="nhat-ky")] if auth_ui.is_admin() else []),  # noqa: E501
 ]
 from ui.errors import run_page  # noqa: E402  (the product's error page: no traceback reaches a visitor)
 run_page(st.navigation(pages, position="sidebar"))

@@ -19,6 +19,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page_indicator": ("Chỉ tiêu", "Indicator"),
     "page_plans": ("Kế hoạch", "Plans"),
     "page_actuals": ("Nhập số liệu", "Enter actuals"),
+    "page_cycle": ("Kỳ báo cáo", "Reporting cycle"),
+    "page_audit": ("Nhật ký thay đổi", "Change log"),
     "sidebar_filters": ("Bộ lọc chung", "Filters"),
     "year": ("Năm", "Year"),
     "as_of": ("Tính đến kỳ", "As of period"),

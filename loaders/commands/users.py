@@ -40,7 +40,7 @@ def register(sub) -> None:
                        description=__doc__.split("\n\n")[0])
     p.add_argument("action", choices=ACTIONS)
     p.add_argument("name", nargs="?", help="user name (a-z 0-9 . _ - @)")
-    p.add_argument("--role", choices=auth.ROLES, help="viewer, analyst or admin")
+    p.add_argument("--role", choices=auth.ROLES, help=", ".join(auth.ROLES))
     p.add_argument("--locality", action="append", default=[],
                    help="scheme:code, a code or an exact name; repeat for several")
     p.add_argument("--replace", action="store_true", help="assign: replace the localities instead of adding")
@@ -127,7 +127,7 @@ def run(args) -> int:
         password_hash = auth.hash_password(read_password(args.password_stdin))
         user_store.add_user(con, name, role, password_hash, args.display_name, localities, actor=actor)
         print(f"Đã tạo / created {name} ({role})")
-        if role == "analyst" and not localities:
+        if role in ("analyst", "leader") and not localities:
             print("Chú ý: chưa gán địa phương nào (users assign) / no localities assigned yet", file=sys.stderr)
         return 0
     _existing(con, name)
