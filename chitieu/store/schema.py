@@ -53,7 +53,7 @@ DDL = [
         plan_id INTEGER NOT NULL, seq INTEGER NOT NULL,
         indicator VARCHAR NOT NULL, indicator_label VARCHAR,
         scope VARCHAR NOT NULL DEFAULT '', comparator VARCHAR NOT NULL,
-        value DOUBLE, value_high DOUBLE, unit VARCHAR, text VARCHAR,
+        value DOUBLE PRECISION, value_high DOUBLE PRECISION, unit VARCHAR, text VARCHAR,
         char_start INTEGER, char_end INTEGER, note VARCHAR)""",
     # Uploads of actuals (issue 3): one row per confirmed file.
     """CREATE SEQUENCE IF NOT EXISTS upload_ids START 1""",
@@ -71,8 +71,8 @@ DDL = [
         locality_scheme VARCHAR NOT NULL, locality_code VARCHAR NOT NULL,
         indicator VARCHAR NOT NULL, scope VARCHAR NOT NULL DEFAULT '',
         year INTEGER NOT NULL, period VARCHAR NOT NULL,
-        value DOUBLE, unit VARCHAR, verdict VARCHAR,      -- verdict: dat / khong_dat (qualitative)
-        assigned_value DOUBLE,                            -- figure assigned from above (exceed_assigned)
+        value DOUBLE PRECISION, unit VARCHAR, verdict VARCHAR,      -- verdict: dat / khong_dat (qualitative)
+        assigned_value DOUBLE PRECISION,                          -- figure assigned from above (exceed_assigned)
         standing VARCHAR,                                 -- estimate / preliminary / official
         note VARCHAR, source VARCHAR, illustrative BOOLEAN DEFAULT FALSE,
         created_at TIMESTAMP DEFAULT current_timestamp, created_by VARCHAR,
