@@ -11,9 +11,11 @@ so it can be restored) and audit_log.via (the operating-system account or client
 Version 3 (issue 13) adds the reporting cycle: cycle_deadlines (an administrator's calendar),
 cycle_states (submitted / returned / approved per locality, year and period) and
 explain_requests (explanation requests and their answers).
+Version 4 (issue 13, notifications) adds notifications (one row per person concerned by a cycle
+step: the in-app inbox, with the e-mail outcome) and users.email.
 Changing SCHEMA_VERSION makes open_db back the file up first (<file>.bak-vN).
 """
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 DDL = [
     """CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)""",
@@ -123,6 +125,20 @@ DDL = [
         answer VARCHAR, answered_by VARCHAR, answered_at TIMESTAMP,
         state VARCHAR NOT NULL DEFAULT 'open',             -- open / answered / closed
         closed_by VARCHAR, closed_at TIMESTAMP)""",
+    # Notifications (chitieu/store/notify.py owns it): one row per recipient and cycle step; the text is
+    # made when shown (chitieu/notify.py), in the reader's language, from these fields.
+    """CREATE SEQUENCE IF NOT EXISTS notification_ids START 1""",
+    """CREATE TABLE IF NOT EXISTS notifications (
+        notification_id INTEGER PRIMARY KEY DEFAULT nextval('notification_ids'),
+        username VARCHAR NOT NULL,                         -- the recipient
+        kind VARCHAR NOT NULL,                             -- explain.request/answer/close, cycle.submit/return/approve/unlock
+        actor VARCHAR, locality_scheme VARCHAR, locality_code VARCHAR, locality_name VARCHAR,
+        year INTEGER, period VARCHAR, indicator VARCHAR, indicator_name VARCHAR, request_id INTEGER,
+        message VARCHAR,                                   -- the comment, request or answer text
+        created_at TIMESTAMP DEFAULT current_timestamp, read_at TIMESTAMP,
+        emailed_at TIMESTAMP, email_error VARCHAR)""",
+    """CREATE INDEX IF NOT EXISTS notifications_user ON notifications(username)""",
+    """ALTER TABLE users ADD COLUMN IF NOT EXISTS email VARCHAR""",
     # ---- end of the reporting cycle block ---------------------------------------------------
     """CREATE INDEX IF NOT EXISTS targets_plan ON targets(plan_id)""",
     """CREATE INDEX IF NOT EXISTS actuals_key ON actuals(locality_scheme, locality_code, indicator, year, period)""",
