@@ -13,9 +13,11 @@ cycle_states (submitted / returned / approved per locality, year and period) and
 explain_requests (explanation requests and their answers).
 Version 4 (issue 13, notifications) adds notifications (one row per person concerned by a cycle
 step: the in-app inbox, with the e-mail outcome) and users.email.
+Version 5 (issue 13) adds explain_attachments: the file an analyst attaches to an answer, its bytes
+kept in the database (backed up and restored with the data), one per request.
 Changing SCHEMA_VERSION makes open_db back the file up first (<file>.bak-vN).
 """
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 DDL = [
     """CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)""",
@@ -125,6 +127,12 @@ DDL = [
         answer VARCHAR, answered_by VARCHAR, answered_at TIMESTAMP,
         state VARCHAR NOT NULL DEFAULT 'open',             -- open / answered / closed
         closed_by VARCHAR, closed_at TIMESTAMP)""",
+    # The file attached to a request's answer (pdf, docx, xlsx, png, jpeg: chitieu.cycle.check_attachment);
+    # BYTEA is DuckDB's BLOB under PostgreSQL's name, so the same DDL runs on both.
+    """CREATE TABLE IF NOT EXISTS explain_attachments (
+        request_id INTEGER PRIMARY KEY, file_name VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+        size_bytes INTEGER NOT NULL, sha256 VARCHAR NOT NULL, data BYTEA NOT NULL,
+        uploaded_by VARCHAR, uploaded_at TIMESTAMP DEFAULT current_timestamp)""",
     # Notifications (chitieu/store/notify.py owns it): one row per recipient and cycle step; the text is
     # made when shown (chitieu/notify.py), in the reader's language, from these fields.
     """CREATE SEQUENCE IF NOT EXISTS notification_ids START 1""",
