@@ -40,7 +40,11 @@ MAX_XML_DEPTH = 100
 KIND_LABELS = {"xlsx": "Excel (.xlsx)", "docx": "Word (.docx)", "pdf": "PDF", "text": "văn bản / text (.txt)",
                "zip": "ZIP", "ods": "OpenDocument (.ods)",
                "xls": "Excel 97-2003 (.xls)", "doc": "Word 97-2003 (.doc)", "ole": "OLE (Office 97-2003)", "encrypted-office": "Office có mật khẩu / encrypted",
-               "unknown": "không rõ / unknown", "empty": "tệp rỗng / empty"}
+               "unknown": "không rõ / unknown", "empty": "tệp rỗng / empty",
+               "png": "PNG (.png)", "jpeg": "JPEG (.jpg)"}
+# Images are not among what `sniff` names (no reader here opens them); `check_upload` accepts them only
+# when a caller allows "png" / "jpeg" (an explanation's attachment, issue 13).
+IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg"}
 
 
 def _zip_kind(data: bytes) -> str:
@@ -125,6 +129,8 @@ def check_upload(data: bytes, name: str | None, allowed: tuple[str, ...] | list[
     if data.startswith(ZIP_MAGIC):
         check_zip_directory(data, shown)       # before anything parses the central directory
     kind = sniff(data)
+    if kind == "unknown":
+        kind = next((k for magic, k in IMAGE_MAGIC.items() if data.startswith(magic)), kind)
     if kind == "encrypted-office":
         raise UserError("encrypted-file",
                         f"Tệp {shown} được đặt mật khẩu. Hãy mở bằng Excel/Word, bỏ mật khẩu rồi tải lên lại.",
