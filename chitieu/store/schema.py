@@ -143,6 +143,7 @@ DDL = [
         actor VARCHAR, locality_scheme VARCHAR, locality_code VARCHAR, locality_name VARCHAR,
         year INTEGER, period VARCHAR, indicator VARCHAR, indicator_name VARCHAR, request_id INTEGER,
         message VARCHAR,                                   -- the comment, request or answer text
+        due DATE,                                          -- an explanation request's due date
         created_at TIMESTAMP DEFAULT current_timestamp, read_at TIMESTAMP,
         emailed_at TIMESTAMP, email_error VARCHAR)""",
     """CREATE INDEX IF NOT EXISTS notifications_user ON notifications(username)""",
