@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from chitieu import filetypes
 from chitieu.errors import UserError
 from chitieu.periods import parse_period
 
@@ -33,6 +34,19 @@ STATES = ("submitted", "returned", "approved", "unlocked")
 STATE_VI = {None: "Chưa gửi", "": "Chưa gửi", "submitted": "Đã gửi, chờ duyệt", "returned": "Bị trả lại",
             "approved": "Đã duyệt (khoá)", "unlocked": "Đã mở khoá"}
 ACTION_VI = {"submit": "gửi duyệt", "approve": "duyệt", "return": "trả lại", "unlock": "mở khoá"}
+STATE_EN = {None: "Not submitted", "": "Not submitted", "submitted": "Submitted, awaiting approval",
+            "returned": "Returned", "approved": "Approved (locked)", "unlocked": "Unlocked"}
+# An explanation request: open (waiting for the answer) -> answered (a later answer replaces it) -> closed.
+REQUEST_STATE = {"open": ("chưa trả lời", "not answered"), "answered": ("đã trả lời", "answered"),
+                 "closed": ("đã đóng", "closed")}
+# What an analyst may attach to an answer, decided by content (chitieu.filetypes), within the upload
+# size limit (CHITIEU_UPLOAD_MAX_MB): documents and scans or photos of them.
+ATTACHMENT_KINDS = ("pdf", "docx", "xlsx", "png", "jpeg")
+ATTACHMENT_MIME = {"pdf": "application/pdf",
+                   "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                   "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   "png": "image/png", "jpeg": "image/jpeg"}
+_EXTENSION = {"pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx", "png": ".png", "jpeg": ".jpg"}
 # action -> (states it may start from, the state it leads to)
 _MOVES = {
     "submit": ((None, "returned", "unlocked"), "submitted"),
@@ -111,3 +125,57 @@ def locked_message(name: str, period_label: str, year: int) -> tuple[str, str]:
             "Cần lãnh đạo mở khoá (kèm lý do) trước khi tải lên hoặc hoàn tác.",
             f"The {period_label} {year} figures of {name} are approved and locked; nothing was changed. "
             "A leader must unlock them (with a reason) before any upload or undo.")
+
+
+def state_label(state: str | None, lang: str = "vi") -> str:
+    """A locality's figures for a period, in words (None: not submitted)."""
+    table = STATE_EN if lang == "en" else STATE_VI
+    return table.get(state or None, state or "")
+
+
+def request_state_label(state: str, lang: str = "vi") -> str:
+    pair = REQUEST_STATE.get(state)
+    return (pair[1] if lang == "en" else pair[0]) if pair else str(state)
+
+
+def check_attachment(data: bytes, name: str | None) -> tuple[str, str]:
+    """(file name to store, kind) of a file attached to an answer, or UserError with the product's upload
+    rules (empty, too large, password-protected, not a PDF / Word / Excel / PNG / JPEG by its content,
+    damaged or bomb-like package). The stored name ends with the extension of what the file really is."""
+    kind = filetypes.check_upload(data, name, ATTACHMENT_KINDS)
+    shown = filetypes.safe_name(name)
+    ext = _EXTENSION[kind]
+    stem = shown.rsplit(".", 1)[0] if "." in shown else shown
+    if not shown.lower().endswith(ext) and not (kind == "jpeg" and shown.lower().endswith(".jpeg")):
+        shown = f"{stem or 'tep'}{ext}"
+    return shown, kind
+
+
+def size_text(n: int, lang: str = "vi") -> str:
+    """'12 KB', '1,5 MB' ('1.5 MB' in English)."""
+    if n < 1024 * 1024:
+        return f"{max(1, round(n / 1024))} KB"
+    mb = f"{n / 1024 / 1024:.1f}"
+    return f"{mb.replace('.', ',') if lang != 'en' else mb} MB"
+
+
+def request_steps(req: dict, lang: str = "vi") -> list[str]:
+    """The history of one explanation request, oldest first, each step with its date and who:
+    ['Yêu cầu 02/12/2026 (ld_bto)', 'Trả lời 03/12/2026 (ba_to)', 'Đóng 04/12/2026 (ld_bto)'].
+    `req` holds created_at/by, answered_at/by, closed_at/by (missing or empty where not done)."""
+    words = {"vi": ("Yêu cầu", "Trả lời", "Đóng", "chưa trả lời"),
+             "en": ("Requested", "Answered", "Closed", "not answered yet")}["en" if lang == "en" else "vi"]
+    out = []
+    for word, at, by in ((words[0], req.get("created_at"), req.get("created_by")),
+                         (words[1], req.get("answered_at"), req.get("answered_by")),
+                         (words[2], req.get("closed_at"), req.get("closed_by"))):
+        if _missing(at):
+            if word == words[1] and req.get("state") == "open":
+                out.append(words[3])
+            continue
+        out.append(f"{word} {at:%d/%m/%Y}" + (f" ({by})" if isinstance(by, str) and by else ""))
+    return out
+
+
+def _missing(v) -> bool:
+    return v is None or v != v or str(v) in ("NaT", "")
