@@ -4,9 +4,13 @@ who has not reported, explanation requests. SQL only; the rules are in chitieu/c
 Every write records an audit row in its own transaction (cycle.deadline, cycle.submit,
 cycle.approve, cycle.return, cycle.unlock, explain.request, explain.answer, explain.close) and
 moves the data version on, so cached pages see it at once.
+
+SQL is the portable subset (DuckDB and PostgreSQL): `= ANY(?)` with a Python list, min()/max(),
+explicit GROUP BY, optional filters added in Python rather than `? IS NULL` on an untyped parameter.
 """
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import pandas as pd
@@ -16,11 +20,13 @@ from chitieu.errors import UserError
 from chitieu.periods import parse_period
 from chitieu.store import query_df, transaction
 from chitieu.store.audit import record
+from chitieu.store import notify as notify_hook  # issue 13: the inbox and e-mail
 
 
 def _bump(con) -> None:
     from chitieu.store.version import bump_data_version
     bump_data_version(con)
+    notify_hook.after_commit(con)  # e-mail the step's notifications, after its commit
 
 
 # ---- calendar ----------------------------------------------------------------------------
@@ -29,8 +35,9 @@ def overrides(con, year: int | None = None) -> dict:
     """{(year, period): (cutoff, due)} set by an administrator."""
     cur = con.cursor()
     try:
-        rows = cur.execute("SELECT year, period, cutoff, due FROM cycle_deadlines WHERE ? IS NULL OR year = ?",
-                           [year, year]).fetchall()
+        rows = cur.execute("SELECT year, period, cutoff, due FROM cycle_deadlines"
+                           + ("" if year is None else " WHERE year = ?"), [] if year is None else [int(year)]
+                           ).fetchall()
     finally:
         cur.close()
     return {(int(y), p): (c, d) for y, p, c, d in rows}
@@ -91,11 +98,15 @@ def states(con, year: int, period) -> pd.DataFrame:
 def _name(con, scheme: str, code: str) -> str:
     cur = con.cursor()
     try:
-        row = cur.execute("SELECT name FROM localities WHERE scheme = ? AND code = ? UNION ALL "
-                          "SELECT name FROM admin_units WHERE scheme = ? AND code = ? LIMIT 1",
-                          [scheme, code, scheme, code]).fetchone()
+        return _name_in(cur, scheme, code)
     finally:
         cur.close()
+
+
+def _name_in(cur, scheme: str, code: str) -> str:
+    row = cur.execute("SELECT name FROM localities WHERE scheme = ? AND code = ? UNION ALL "
+                      "SELECT name FROM admin_units WHERE scheme = ? AND code = ? LIMIT 1",
+                      [scheme, code, scheme, code]).fetchone()
     return row[0] if row else f"{scheme}:{code}"
 
 
@@ -135,32 +146,54 @@ def act(con, user, action: str, scheme: str, code: str, year: int, period, comme
                     "updated_by) VALUES (?, ?, ?, ?, ?, ?, ?)", [scheme, code, int(year), p.code, after, comment, who])
         record(cur, who, f"cycle.{action}", "period", f"{scheme}:{code}:{year}:{p.code}",
                {"state": before}, {"state": after, "comment": comment})
+        notify_hook.cycle_step(cur, action, who, scheme, code, year, p.code, comment)
     _bump(con)
     return after
 
 
-def locked_keys(con, keys) -> list[tuple[str, str, int, str]]:
-    """Among (scheme, code, year, period) keys, those whose figures are approved (locked)."""
-    keys = sorted({(s, c, int(y), parse_period(p).code) for s, c, y, p in keys if c and y and p})
+def _approved_among(cur, keys) -> list[tuple[str, str, int, str]]:
+    raw = {(s, c, int(y), p) for s, c, y, p in keys if c and y and p}   # a file's rows share few keys
+    keys = sorted({(s, c, y, parse_period(p).code) for s, c, y, p in raw})
     if not keys:
         return []
-    cur = con.cursor()
-    try:
-        rows = cur.execute("SELECT locality_scheme, locality_code, year, period FROM cycle_states "
-                           "WHERE state = 'approved'").fetchall()
-    finally:
-        cur.close()
+    rows = cur.execute("SELECT locality_scheme, locality_code, year, period FROM cycle_states "
+                       "WHERE state = 'approved'").fetchall()
     approved = {(s, c, int(y), p) for s, c, y, p in rows}
     return [k for k in keys if k in approved]
 
 
-def refuse_if_locked(con, keys) -> None:
-    """UserError 'period-locked' when any (scheme, code, year, period) is approved; changes nothing."""
-    locked = locked_keys(con, keys)
+def locked_keys(con, keys) -> list[tuple[str, str, int, str]]:
+    """Among (scheme, code, year, period) keys, those whose figures are approved (locked)."""
+    cur = con.cursor()
+    try:
+        return _approved_among(cur, keys)
+    finally:
+        cur.close()
+
+
+def _refuse(locked, name_of) -> None:
     if locked:
         s, c, y, p = locked[0]
-        vi, en = cycle.locked_message(_name(con, s, c), parse_period(p).label_vi, y)
+        vi, en = cycle.locked_message(name_of(s, c), parse_period(p).label_vi, y)
         raise UserError("period-locked", vi, en)
+
+
+def refuse_if_locked(con, keys) -> None:
+    """UserError 'period-locked' when any (scheme, code, year, period) is approved; changes nothing."""
+    _refuse(locked_keys(con, keys), lambda s, c: _name(con, s, c))
+
+
+def refuse_if_locked_in(cur, keys) -> None:
+    """The same check with the writer's own cursor, inside its transaction (chitieu.store.actuals): an
+    approval committed before the write began is seen, one after it waits for the write (one writer at
+    a time), so an upload or undo racing an approval cannot slip into a locked period."""
+    _refuse(_approved_among(cur, keys), lambda s, c: _name_in(cur, s, c))
+
+
+def upload_keys_in(cur, upload_id: int) -> list[tuple[str, str, int, str]]:
+    return [tuple(r) for r in cur.execute(
+        "SELECT DISTINCT locality_scheme, locality_code, year, period FROM actuals WHERE upload_id = ?",
+        [int(upload_id)]).fetchall()]
 
 
 def upload_keys(con, upload_id: int) -> list[tuple[str, str, int, str]]:
@@ -187,7 +220,7 @@ def missing(con, year: int, period, today: date, province: str | None = None,
         where.append("p.province = ?")
         params.append(province)
     if localities is not None:
-        where.append("list_contains(?::VARCHAR[], p.locality_scheme || ':' || p.locality_code)")
+        where.append("p.locality_scheme || ':' || p.locality_code = ANY(?)")
         params.append([f"{s}:{c}" for s, c in localities])
     if under is not None:  # a leader's or analyst's view: their localities and those below
         sql, more = under_filter(under)
@@ -199,10 +232,10 @@ def missing(con, year: int, period, today: date, province: str | None = None,
         got AS (SELECT DISTINCT a.locality_scheme, a.locality_code, a.indicator, a.scope
                 FROM actuals a LEFT JOIN uploads u ON u.upload_id = a.upload_id
                 WHERE a.active AND u.undone_at IS NULL AND a.year = ? AND a.period = ?)
-        SELECT tp.locality_scheme, tp.locality_code, any_value(tp.locality_name) AS locality_name,
-               any_value(tp.province) AS province, count(*) AS targets,
+        SELECT tp.locality_scheme, tp.locality_code, max(tp.locality_name) AS locality_name,
+               max(tp.province) AS province, count(*) AS targets,
                count(*) FILTER (WHERE got.indicator IS NULL) AS missing,
-               any_value(s.state) AS state
+               max(s.state) AS state
         FROM tp LEFT JOIN got USING (locality_scheme, locality_code, indicator, scope)
         LEFT JOIN cycle_states s ON s.locality_scheme = tp.locality_scheme AND s.locality_code = tp.locality_code
              AND s.year = ? AND s.period = ?
@@ -231,25 +264,31 @@ def missing_targets(con, scheme: str, code: str, year: int, period) -> pd.DataFr
 def under_filter(keys) -> tuple[str, list]:
     """SQL (on plans p) keeping localities that are one of `keys` or lie up to three levels below one."""
     wanted = [f"{s}:{c}" for s, c in keys]
-    sql = """(list_contains(?::VARCHAR[], p.locality_scheme || ':' || p.locality_code) OR EXISTS (
+    sql = """(p.locality_scheme || ':' || p.locality_code = ANY(?) OR EXISTS (
         SELECT 1 FROM localities l1 LEFT JOIN localities l2 ON l2.scheme = l1.parent_scheme AND l2.code = l1.parent_code
         LEFT JOIN localities l3 ON l3.scheme = l2.parent_scheme AND l3.code = l2.parent_code
         WHERE l1.scheme = p.locality_scheme AND l1.code = p.locality_code AND (
-            list_contains(?::VARCHAR[], l1.parent_scheme || ':' || l1.parent_code)
-            OR list_contains(?::VARCHAR[], l2.parent_scheme || ':' || l2.parent_code)
-            OR list_contains(?::VARCHAR[], l3.parent_scheme || ':' || l3.parent_code))))"""
+            l1.parent_scheme || ':' || l1.parent_code = ANY(?)
+            OR l2.parent_scheme || ':' || l2.parent_code = ANY(?)
+            OR l3.parent_scheme || ':' || l3.parent_code = ANY(?))))"""
     return sql, [wanted] * 4
 
 
 # ---- explanation requests ---------------------------------------------------------------------
 
 def _request(con, request_id: int) -> dict:
-    cur = con.cursor()
     try:
-        row = cur.execute("SELECT request_id, locality_scheme, locality_code, indicator, scope, year, state, message "
-                          "FROM explain_requests WHERE request_id = ?", [int(request_id)]).fetchone()
-    finally:
-        cur.close()
+        rid = int(request_id)
+    except (TypeError, ValueError):
+        rid = None
+    row = None
+    if rid is not None and -2**31 < rid < 2**31:
+        cur = con.cursor()
+        try:
+            row = cur.execute("SELECT request_id, locality_scheme, locality_code, indicator, scope, year, state, "
+                              "message FROM explain_requests WHERE request_id = ?", [rid]).fetchone()
+        finally:
+            cur.close()
     if row is None:
         raise UserError("unknown-request", f"Không có yêu cầu giải trình số {request_id}.",
                         f"No explanation request {request_id}.")
@@ -274,13 +313,18 @@ def request_explanation(con, user, scheme: str, code: str, indicator: str, scope
         record(cur, who, "explain.request", "explain_request", str(rid), None,
                {"locality": f"{scheme}:{code}", "indicator": indicator, "scope": scope, "year": year,
                 "message": message, "due": due})
+        notify_hook.request_step(cur, "explain.request", rid, who)
     _bump(con)
     return int(rid)
 
 
-def answer_request(con, user, request_id: int, text: str, actor: str | None = None) -> None:
+def answer_request(con, user, request_id: int, text: str, actor: str | None = None,
+                   attachment: tuple[bytes, str] | None = None) -> None:
     """An analyst of the locality answers in text (an open or answered request; a later answer replaces it,
-    the earlier one stays in the audit log)."""
+    the earlier one stays in the audit log), optionally with one file `attachment` = (bytes, file name):
+    checked with the upload rules (chitieu.cycle.check_attachment) before anything is written, stored in
+    the database with the answer in one transaction; a new file replaces the request's earlier one, an
+    answer without a file keeps it."""
     req = _request(con, request_id)
     if (user is not None or auth.users_exist(con)) and not auth.can_write(user, req["scheme"], req["code"], con):
         raise auth.forbidden("trả lời yêu cầu giải trình này", "answer this explanation request")
@@ -289,12 +333,26 @@ def answer_request(con, user, request_id: int, text: str, actor: str | None = No
     text = (text or "").strip()
     if not text:
         raise UserError("answer-needed", "Hãy ghi nội dung giải trình.", "Write the explanation.")
+    file = None
+    if attachment is not None:
+        data, name = attachment
+        data = bytes(data or b"")
+        shown, kind = cycle.check_attachment(data, name)
+        file = (shown, kind, len(data), hashlib.sha256(data).hexdigest(), data)
     who = actor or getattr(user, "username", None)
+    rid = int(request_id)
     with transaction(con) as cur:
-        old = cur.execute("SELECT answer FROM explain_requests WHERE request_id = ?", [int(request_id)]).fetchone()[0]
+        old = cur.execute("SELECT answer FROM explain_requests WHERE request_id = ?", [rid]).fetchone()[0]
         cur.execute("UPDATE explain_requests SET answer = ?, answered_by = ?, answered_at = current_timestamp, "
-                    "state = 'answered' WHERE request_id = ?", [text, who, int(request_id)])
-        record(cur, who, "explain.answer", "explain_request", str(request_id), {"answer": old}, {"answer": text})
+                    "state = 'answered' WHERE request_id = ?", [text, who, rid])
+        after = {"answer": text}
+        if file is not None:
+            cur.execute("DELETE FROM explain_attachments WHERE request_id = ?", [rid])
+            cur.execute("INSERT INTO explain_attachments (request_id, file_name, kind, size_bytes, sha256, data, "
+                        "uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?)", [rid, *file, who])
+            after["attachment"] = {"file": file[0], "kind": file[1], "bytes": file[2], "sha256": file[3]}
+        record(cur, who, "explain.answer", "explain_request", str(rid), {"answer": old}, after)
+        notify_hook.request_step(cur, "explain.answer", request_id, who)
     _bump(con)
 
 
@@ -302,25 +360,63 @@ def close_request(con, user, request_id: int, actor: str | None = None) -> None:
     req = _request(con, request_id)
     if (user is not None or auth.users_exist(con)) and not auth.can_lead(user, req["scheme"], req["code"], con):
         raise auth.forbidden("đóng yêu cầu giải trình này", "close this explanation request")
+    if req["state"] == "closed":
+        raise UserError("request-closed", "Yêu cầu giải trình này đã đóng.", "This explanation request is closed.")
     who = actor or getattr(user, "username", None)
     with transaction(con) as cur:
         cur.execute("UPDATE explain_requests SET state = 'closed', closed_by = ?, closed_at = current_timestamp "
                     "WHERE request_id = ?", [who, int(request_id)])
         record(cur, who, "explain.close", "explain_request", str(request_id), {"state": req["state"]},
                {"state": "closed"})
+        notify_hook.request_step(cur, "explain.close", request_id, who)
     _bump(con)
 
 
 def requests(con, scheme: str | None = None, code: str | None = None, year: int | None = None,
              open_only: bool = False) -> pd.DataFrame:
-    """Explanation requests (newest first) with the locality and indicator names."""
-    return query_df(con, """
-        SELECT r.*, coalesce(l.name, r.locality_code) AS locality_name, coalesce(i.name_vi, r.indicator) AS name_vi
+    """Explanation requests (newest first) with the locality and indicator names and the attached file's
+    name, kind and size (not its bytes: `attachment` gives those)."""
+    where, params = [], []
+    if scheme is not None:
+        where.append("r.locality_scheme = ? AND r.locality_code = ?")
+        params += [scheme, code]
+    if year is not None:
+        where.append("r.year = ?")
+        params.append(int(year))
+    if open_only:
+        where.append("r.state = 'open'")
+    return query_df(con, f"""
+        SELECT r.*, coalesce(l.name, r.locality_code) AS locality_name, coalesce(i.name_vi, r.indicator) AS name_vi,
+               coalesce(i.name_en, i.name_vi, r.indicator) AS name_en,
+               f.file_name AS attachment_name, f.kind AS attachment_kind, f.size_bytes AS attachment_size
         FROM explain_requests r LEFT JOIN localities l ON l.scheme = r.locality_scheme AND l.code = r.locality_code
         LEFT JOIN indicators i ON i.code = r.indicator
-        WHERE (? IS NULL OR (r.locality_scheme = ? AND r.locality_code = ?)) AND (? IS NULL OR r.year = ?)
-          AND (NOT ? OR r.state = 'open')
-        ORDER BY r.request_id DESC""", [scheme, scheme, code, year, year, bool(open_only)])
+        LEFT JOIN explain_attachments f ON f.request_id = r.request_id
+        {'WHERE ' + ' AND '.join(where) if where else ''}
+        ORDER BY r.request_id DESC""", params)
+
+
+def attachment(con, user, request_id: int) -> dict | None:
+    """{'file_name', 'kind', 'mime', 'data'} of the file attached to a request's answer (None: no file).
+
+    Once users exist, only people with rights on the locality open it: its analysts (and those of the
+    levels above), its leaders and those above, administrators (UserError 'forbidden' otherwise); every
+    reader sees the file's name and size beside the answer."""
+    req = _request(con, request_id)
+    if (user is not None or auth.users_exist(con)) and not (
+            auth.can_write(user, req["scheme"], req["code"], con) or auth.can_lead(user, req["scheme"], req["code"], con)):
+        raise auth.forbidden("mở tệp đính kèm của giải trình này (cần chuyên viên hoặc lãnh đạo của địa phương)",
+                             "open the file attached to this explanation (needs an analyst or leader of the locality)")
+    cur = con.cursor()
+    try:
+        row = cur.execute("SELECT file_name, kind, data FROM explain_attachments WHERE request_id = ?",
+                          [int(request_id)]).fetchone()
+    finally:
+        cur.close()
+    if row is None:
+        return None
+    return {"file_name": row[0], "kind": row[1], "mime": cycle.ATTACHMENT_MIME.get(row[1], "application/octet-stream"),
+            "data": bytes(row[2])}
 
 
 def open_requests_for(con, user) -> pd.DataFrame:
@@ -348,7 +444,7 @@ def locality_states(con, scheme: str, code: str, year: int) -> dict[str, str]:
 def cascade_pairs(con, year: int, province: str | None = None) -> pd.DataFrame:
     """Every target of a locality with a plan of `year` set also by the plan of one of its direct
     units (localities.parent_*, else the unit registry's admin_units.parent_code): parent and unit target side by side, plus how many units have a plan."""
-    return query_df(con, """
+    return query_df(con, f"""
         WITH tp AS (SELECT p.locality_scheme AS scheme, p.locality_code AS code, p.locality_name AS name,
                            p.province, t.indicator, t.scope, t.comparator, t.value, t.unit
                     FROM targets t JOIN plans p USING (plan_id) WHERE p.year = ? AND t.value IS NOT NULL),
@@ -358,7 +454,7 @@ def cascade_pairs(con, year: int, province: str | None = None) -> pd.DataFrame:
                   FROM localities l LEFT JOIN admin_units a ON a.scheme = l.scheme AND a.code = l.code),
         kids AS (SELECT l.parent_scheme, l.parent_code, count(DISTINCT l.code) AS units_planned
                  FROM links l JOIN plans p ON p.locality_scheme = l.scheme AND p.locality_code = l.code
-                 WHERE p.year = ? GROUP BY ALL)
+                 WHERE p.year = ? GROUP BY l.parent_scheme, l.parent_code)
         SELECT par.scheme AS parent_scheme, par.code AS parent_code, par.name AS parent_name, par.province,
                par.indicator, par.scope, par.comparator, par.value AS parent_value, par.unit AS parent_unit,
                ch.code AS unit_code, ch.comparator AS unit_comparator, ch.value AS unit_value, ch.unit AS unit_unit,
@@ -368,5 +464,5 @@ def cascade_pairs(con, year: int, province: str | None = None) -> pd.DataFrame:
         JOIN tp ch ON ch.scheme = l.scheme AND ch.code = l.code AND ch.indicator = par.indicator
              AND ch.scope = par.scope
         JOIN kids k ON k.parent_scheme = par.scheme AND k.parent_code = par.code
-        WHERE (? IS NULL OR par.province = ?)
-        ORDER BY par.name, par.indicator""", [int(year), int(year), province, province])
+        {'' if province is None else 'WHERE par.province = ?'}
+        ORDER BY par.name, par.indicator""", [int(year), int(year)] + ([] if province is None else [province]))
