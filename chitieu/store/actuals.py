@@ -17,6 +17,8 @@ from chitieu.catalogue import Indicator, default_catalogue
 from chitieu.errors import UserError
 from chitieu.store import query_df, transaction
 from chitieu.store.audit import record
+from chitieu.store import cycle as cycle_store
+from chitieu.store.reads import months_sql
 
 # Confirms and undos run one at a time per process: under DuckDB's snapshot isolation two
 # concurrent confirms of the same new keys would not see each other's rows (both would stay
@@ -93,6 +95,8 @@ def store_preview(con, preview: Preview, user: str | None, *, sample: bool = Fal
                         f"The file still has {n} errors; nothing was stored. Fix them and upload again.")
     write = [r for r in preview.rows if r.change in ("new", "revision", "supersede")]
     with _WRITE_LOCK, transaction(con) as cur:
+        # An approved (locked) period refuses the file, checked inside this transaction (issue 13).
+        cycle_store.refuse_if_locked_in(cur, [(r.key[0], r.key[1], r.key[4], r.key[5]) for r in preview.rows])
         if _stale(cur, preview):
             raise UserError("stale-preview", "Số liệu đã thay đổi từ lúc kiểm tra thử; hãy kiểm tra lại trước khi lưu.",
                             "Stored values changed since the dry run; run the check again before confirming.")
@@ -137,6 +141,7 @@ def undo_upload(con, upload_id: int, user: str | None) -> dict:
         if row[1] is not None:
             raise UserError("already-undone", f"Lần tải lên số {upload_id} đã được hoàn tác.",
                             f"Upload {upload_id} was already undone.")
+        cycle_store.refuse_if_locked_in(cur, cycle_store.upload_keys_in(cur, upload_id))  # issue 13: locked
         # Values of this upload still current give way to the ones they superseded.
         restored = cur.execute(
             "UPDATE actuals SET active = TRUE, superseded_by = NULL FROM actuals n "
