@@ -458,7 +458,8 @@ def cascade_pairs(con, year: int, province: str | None = None) -> pd.DataFrame:
         SELECT par.scheme AS parent_scheme, par.code AS parent_code, par.name AS parent_name, par.province,
                par.indicator, par.scope, par.comparator, par.value AS parent_value, par.unit AS parent_unit,
                ch.code AS unit_code, ch.comparator AS unit_comparator, ch.value AS unit_value, ch.unit AS unit_unit,
-               k.units_planned, i.kind, i.direction, coalesce(i.name_vi, par.indicator) AS indicator_name
+               k.units_planned, i.kind, i.direction, coalesce(i.name_vi, par.indicator) AS indicator_name,
+               coalesce(i.name_en, i.name_vi, par.indicator) AS indicator_name_en
         FROM tp par LEFT JOIN indicators i ON i.code = par.indicator
         JOIN links l ON l.parent_scheme = par.scheme AND l.parent_code = par.code
         JOIN tp ch ON ch.scheme = l.scheme AND ch.code = l.code AND ch.indicator = par.indicator
