@@ -263,13 +263,22 @@ _SETUP_TOKENS: dict[str, str] = {}
 
 
 def token_file(db_file: Path | None = None) -> Path:
-    p = Path(db_file or settings.db_path())
+    """Beside the DuckDB file; for a server database, in data/ of this installation."""
+    location = db_file or settings.db_path()
+    if settings.is_server_db(location):
+        return settings.DATA_DIR / "server-db.setup-token"
+    p = Path(location)
     return p.with_name(p.name + ".setup-token")
+
+
+def _token_key() -> str:
+    location = settings.db_path()
+    return str(location) if settings.is_server_db(location) else str(Path(location).resolve())
 
 
 def setup_token() -> str:
     """The set-up token of this server process (made, printed and written to a file once)."""
-    key = str(Path(settings.db_path()).resolve())
+    key = _token_key()
     if key not in _SETUP_TOKENS:
         token = "-".join(secrets.token_hex(3) for _ in range(3))
         _SETUP_TOKENS[key] = token
@@ -286,7 +295,7 @@ def setup_token() -> str:
 
 
 def _forget_setup_token() -> None:
-    _SETUP_TOKENS.pop(str(Path(settings.db_path()).resolve()), None)
+    _SETUP_TOKENS.pop(_token_key(), None)
     try:
         token_file().unlink(missing_ok=True)
     except OSError:

@@ -21,7 +21,7 @@ import streamlit as st
 
 from chitieu import settings
 from chitieu.periods import ALL_PERIODS, STANDINGS
-from chitieu.store import DatabaseBusy, open_db, reads
+from chitieu.store import DatabaseBusy, db_exists, open_db, reads
 from chitieu.store.version import bump_data_version, data_version
 from ui.i18n import t
 
@@ -37,7 +37,7 @@ def db_path() -> str:
 
 @st.cache_resource(show_spinner=False)
 def _connection(path: str):
-    fresh = not Path(path).exists()
+    fresh = not db_exists(path)
     con = open_db(path)
     if fresh and Path(path).resolve() == _DEFAULT_DB.resolve():
         _build_sample(path)

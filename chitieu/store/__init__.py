@@ -35,7 +35,14 @@ import duckdb
 
 from chitieu.store.schema import DDL, SCHEMA_VERSION
 
-DatabaseError = duckdb.Error  # for callers outside the store that report any other database error
+try:  # the server backend (CHITIEU_DB=postgresql://...); DuckDB alone needs nothing more
+    from chitieu.store import pg
+    _DRIVER_ERRORS: tuple = (duckdb.Error, pg.Error)
+except ImportError:  # pragma: no cover - psycopg is in requirements.txt
+    pg = None
+    _DRIVER_ERRORS = (duckdb.Error,)
+
+DatabaseError = _DRIVER_ERRORS  # for callers outside the store that report any other database error (an except tuple)
 
 _LOCK = threading.Lock()
 _CONNECTIONS: dict[str, "Connection"] = {}
@@ -105,6 +112,28 @@ class DatabaseDamaged(DatabaseFault):
             "The database file is damaged (truncated or overwritten) and cannot be opened; nothing was changed. "
             "The server administrator must restore it from a backup (see Faults in the README and the server log).",
             f"{path}: {detail}\nKhôi phục: {how_vi}\nRestore: {how_en}")
+
+
+class ServerUnavailable(DatabaseFault):
+    """The PostgreSQL server named by CHITIEU_DB cannot be reached or refuses the connection."""
+
+    def __init__(self, url: str, detail: str = ""):
+        super().__init__(
+            "Không kết nối được máy chủ cơ sở dữ liệu; chưa có gì thay đổi. Hãy thử lại sau ít phút; nếu vẫn "
+            "lỗi, báo quản trị viên máy chủ.",
+            "The database server cannot be reached; nothing was changed. Try again in a few minutes; if it "
+            "keeps failing, tell the server administrator.", f"{url}: {detail}".strip(": "))
+
+
+def is_server(location) -> bool:
+    """True for a server database address (postgresql://...), False for a DuckDB file."""
+    from chitieu.settings import is_server_db
+    return is_server_db(location)
+
+
+def db_exists(location) -> bool:
+    """Whether the database already exists (a server database always does: its schema is made on open)."""
+    return is_server(location) or Path(location).exists()
 
 
 class DatabaseUnavailable(DatabaseFault):
@@ -223,10 +252,43 @@ def note_failure(exc: BaseException, con=None) -> bool:
     return True
 
 
+def _schema_version(cur) -> int | None:
+    has_meta = cur.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta' "
+                           "AND table_schema = current_schema()").fetchone()[0]
+    if not has_meta:
+        return None
+    row = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else None
+
+
+def _set_schema_version(cur) -> None:
+    cur.execute("INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [str(SCHEMA_VERSION)])
+
+
+def _apply_server_schema(con) -> None:
+    """The schema on a server database: one process at a time (an advisory lock), all or nothing.
+    There is no file to copy first: back the server up with pg_dump (README, deployment)."""
+    cur = con.cursor()
+    if _schema_version(cur) == SCHEMA_VERSION:
+        return
+    cur.execute("BEGIN")
+    try:
+        cur.execute("SELECT pg_advisory_xact_lock(46132025)")
+        if _schema_version(cur) != SCHEMA_VERSION:
+            for stmt in DDL:
+                cur.execute(stmt)
+            _set_schema_version(cur)
+        cur.execute("COMMIT")
+    except BaseException:
+        cur.execute("ROLLBACK")
+        raise
+
+
 def _apply_schema(con, path: Path | None) -> None:
     cur = con.cursor()
-    has_meta = cur.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[0]
+    has_meta = cur.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta' "
+                           "AND table_schema = current_schema()").fetchone()[0]
     version = None
     if has_meta:
         row = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -239,7 +301,7 @@ def _apply_schema(con, path: Path | None) -> None:
         shutil.copy2(path, path.with_name(path.name + f".bak-v{version}"))
     for stmt in DDL:
         cur.execute(stmt)
-    cur.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+    _set_schema_version(cur)
 
 
 def _connect(p: Path, read_only: bool) -> Connection:
@@ -289,6 +351,8 @@ def open_db(path: str | Path, read_only: bool = False) -> Connection:
     Raises DatabaseBusy, DatabaseDamaged or DatabaseUnavailable (all DatabaseFault); a file that
     cannot be written comes back read-only (`con.read_only`).
     """
+    if is_server(path):
+        return _open_server(str(path))
     p = Path(path)
     if str(p) == ":memory:":
         return memory_db()
@@ -307,8 +371,29 @@ def open_db(path: str | Path, read_only: bool = False) -> Connection:
         return con
 
 
+def _open_server(url: str):
+    """The process-wide pool for a PostgreSQL address, the schema made current on first open."""
+    with _LOCK:
+        con = _CONNECTIONS.get(url)
+        if con is not None:
+            return con
+        if pg is None:
+            raise ServerUnavailable(url, "psycopg is not installed (pip install -r requirements.txt)")
+        try:
+            con = pg.PgConnection(url)
+        except Exception as exc:  # psycopg_pool.PoolTimeout, OperationalError: unreachable, refused
+            raise ServerUnavailable(pg.safe_url(url), str(exc)) from None
+        try:
+            _apply_server_schema(con)
+        except pg.Error as exc:
+            con.close()
+            raise ServerUnavailable(pg.safe_url(url), str(exc)) from None
+        _CONNECTIONS[url] = con
+        return con
+
+
 def close_db(path: str | Path) -> None:
-    key = str(Path(path).resolve())
+    key = str(path) if is_server(path) else str(Path(path).resolve())
     with _LOCK:
         con = _CONNECTIONS.pop(key, None)
     if con is not None:
@@ -354,9 +439,18 @@ def require_writable(con) -> None:
         raise refused
 
 
+BUMP_VERSION_SQL = ("INSERT INTO meta (key, value) VALUES ('data_version', '1') ON CONFLICT (key) DO UPDATE "
+                    "SET value = CAST(CAST(meta.value AS BIGINT) + 1 AS VARCHAR) RETURNING value")
+
+
 @contextmanager
-def transaction(con) -> Iterator[duckdb.DuckDBPyConnection]:
+def transaction(con, bump: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
     """A cursor inside BEGIN/COMMIT; any exception rolls everything back.
+
+    bump=True (every write of data) moves the data version on in the same transaction
+    (chitieu/store/version.py), so the caches of every app process, on this machine or another
+    sharing the server database, see the write at once, whoever made it (a page, the CLI).
+    Writes nobody's page shows from a cache (accounts, audit events) pass bump=False.
 
     Writers on one connection take turns (a process-wide lock); a conflict DuckDB still
     reports at COMMIT becomes UserError("write-conflict") asking the person to try again.
@@ -375,9 +469,9 @@ def transaction(con) -> Iterator[duckdb.DuckDBPyConnection]:
         except BaseException as exc:
             try:
                 cur.execute("ROLLBACK")
-            except duckdb.Error:
+            except _DRIVER_ERRORS:
                 note_failure(exc, con)
-            if isinstance(exc, duckdb.Error):
+            if isinstance(exc, _DRIVER_ERRORS):
                 note_failure(exc, con)
                 refused = _write_refused(con, exc)
                 if refused is not None:
@@ -385,8 +479,10 @@ def transaction(con) -> Iterator[duckdb.DuckDBPyConnection]:
             raise
         else:
             try:
+                if bump:
+                    cur.execute(BUMP_VERSION_SQL)
                 cur.execute("COMMIT")
-            except duckdb.Error as exc:
+            except _DRIVER_ERRORS as exc:
                 note_failure(exc, con)
                 if "commit succeeded" in str(exc).lower():
                     # Durable in the WAL; only the automatic checkpoint failed (a nearly full disk).
@@ -395,7 +491,7 @@ def transaction(con) -> Iterator[duckdb.DuckDBPyConnection]:
                 refused = _write_refused(con, exc)
                 if refused is not None:
                     raise refused from None
-                if isinstance(exc, duckdb.TransactionException):
+                if isinstance(exc, duckdb.TransactionException) or _is_server_conflict(exc):
                     raise UserError("write-conflict",
                                     "Có người khác vừa ghi cùng dữ liệu; chưa có gì thay đổi. Hãy thử lại.",
                                     "Someone else wrote the same data at the same moment; nothing was changed. "
@@ -404,13 +500,20 @@ def transaction(con) -> Iterator[duckdb.DuckDBPyConnection]:
         finally:
             try:
                 cur.close()
-            except duckdb.Error:
+            except _DRIVER_ERRORS:
                 pass
+
+
+def _is_server_conflict(exc: BaseException) -> bool:
+    """PostgreSQL's serialization failure or deadlock: someone else wrote the same rows."""
+    return getattr(exc, "sqlstate", None) in ("40001", "40P01")
 
 
 def checkpoint(con) -> None:
     """Write the WAL into the file; a full disk here is not an error of the write that preceded it
     (that one is committed in the WAL), so it is swallowed and the connection reopened if needed."""
+    if getattr(con, "dialect", "duckdb") != "duckdb":
+        return
     try:
         con.execute("CHECKPOINT")
     except duckdb.Error as exc:
@@ -424,7 +527,7 @@ def query_df(con, sql: str, params: list | tuple = ()):
     cur = con.cursor()
     try:
         return cur.execute(sql, list(params)).df()
-    except duckdb.Error as exc:
+    except _DRIVER_ERRORS as exc:
         if note_failure(exc, con):  # the database was invalidated by a failed write: reopen and retry once
             cur = con.cursor()
             return cur.execute(sql, list(params)).df()

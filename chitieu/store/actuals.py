@@ -119,7 +119,7 @@ def store_preview(con, preview: Preview, user: str | None, *, sample: bool = Fal
             cur.execute(f"""
                 UPDATE actuals SET active = FALSE, superseded_by = n.new_id
                 FROM (SELECT {', '.join(KEY)}, max(actual_id) AS new_id FROM actuals WHERE upload_id = ?
-                      GROUP BY ALL) n
+                      GROUP BY {', '.join(KEY)}) n
                 WHERE actuals.active AND actuals.upload_id IS DISTINCT FROM ?
                   AND {' AND '.join(f'actuals.{k} = n.{k}' for k in KEY)}""", [upload_id, upload_id])
         c = preview.counts()
@@ -167,7 +167,9 @@ def list_uploads(con, include_sample: bool = True):
                u.undone_at, u.undone_by, u.sample, count(a.actual_id) AS values_written
         FROM uploads u LEFT JOIN actuals a USING (upload_id)
         {'' if include_sample else 'WHERE NOT u.sample'}
-        GROUP BY ALL ORDER BY u.upload_id DESC""")
+        GROUP BY u.upload_id, u.file_name, u.sha256, u.uploader, u.uploaded_at, u.rows_accepted, u.rows_rejected,
+                 u.undone_at, u.undone_by, u.sample
+        ORDER BY u.upload_id DESC""")
 
 
 def history(con, locality_scheme: str, locality_code: str, indicator: str | None = None, year: int | None = None,
@@ -208,8 +210,7 @@ def all_current_actuals(con, year: int | None = None):
                     [int(year)] if year is not None else [])
 
 
-_MONTHS = """CASE a.period WHEN 'Q1' THEN 3 WHEN 'H1' THEN 6 WHEN '9M' THEN 9 WHEN 'FY' THEN 12
-    ELSE TRY_CAST(regexp_extract(a.period, '^(\\d+)M$', 1) AS INTEGER) END"""
+_MONTHS = months_sql("a.period")
 _LIVE = "FROM actuals a LEFT JOIN uploads u USING (upload_id) WHERE u.undone_at IS NULL"
 
 
@@ -243,8 +244,10 @@ def conflicts(con, locality_scheme: str | None = None, locality_code: str | None
     out = []
     for r in query_df(con, f"""
             SELECT a.locality_scheme, a.locality_code, a.indicator, a.scope, a.year, a.period, a.upload_id,
-                   list(a.value ORDER BY a.actual_id) AS vals, list(a.note ORDER BY a.actual_id) AS notes
-            {_LIVE} {where} GROUP BY ALL HAVING count(DISTINCT a.value) > 1""", params).itertuples(index=False):
+                   array_agg(a.value ORDER BY a.actual_id) AS vals, array_agg(a.note ORDER BY a.actual_id) AS notes
+            {_LIVE} {where}
+            GROUP BY a.locality_scheme, a.locality_code, a.indicator, a.scope, a.year, a.period, a.upload_id
+            HAVING count(DISTINCT a.value) > 1""", params).itertuples(index=False):
         vals = " / ".join(_fmt(v) for v in r.vals)
         out.append({**_key(r), "kind": "conflicting-values", "periods": r.period, "values": vals,
                     "message_vi": f"Cùng một nguồn (lần tải {r.upload_id}) cho {len(r.vals)} số khác nhau "

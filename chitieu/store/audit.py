@@ -51,7 +51,7 @@ def event(con, actor: str | None, action: str, entity: str, entity_key: str, aft
     from chitieu.errors import UserError
     from chitieu.store import transaction
     try:
-        with transaction(con) as cur:
+        with transaction(con, bump=False) as cur:  # an event changes nothing a page shows from cache
             record(cur, actor, action, entity, entity_key, None, after)
         return True
     except (UserError, Exception):  # noqa: BLE001 - an audit event must never break the page

@@ -51,7 +51,11 @@ def sync_catalogue(con, catalogue: dict[str, Indicator]) -> int:
             "FROM indicators").fetchall()}
         changed = [r for r in rows if before.get(r[0]) != r]
         for r in changed:
-            cur.execute("INSERT OR REPLACE INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", list(r))
+            cur.execute("INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET "
+                        "name_vi = excluded.name_vi, name_en = excluded.name_en, unit = excluded.unit, "
+                        "direction = excluded.direction, category = excluded.category, kind = excluded.kind, "
+                        "measured = excluded.measured, tolerance = excluded.tolerance, aliases = excluded.aliases",
+                        list(r))
         gone = set(before) - {r[0] for r in rows}
         for code in gone:
             cur.execute("DELETE FROM indicators WHERE code = ?", [code])
@@ -380,7 +384,9 @@ def list_plans(con):
                p.level, p.province, p.year, p.title, p.loaded_at, p.loaded_by, p.synthetic,
                count(t.target_id) AS targets
         FROM plans p LEFT JOIN targets t USING (plan_id)
-        GROUP BY ALL ORDER BY p.year DESC, p.locality_name""")
+        GROUP BY p.plan_id, p.plan_key, p.source_file, p.locality_scheme, p.locality_code, p.locality_name,
+                 p.level, p.province, p.year, p.title, p.loaded_at, p.loaded_by, p.synthetic
+        ORDER BY p.year DESC, p.locality_name""")
 
 
 TARGET_COLUMNS = """

@@ -24,8 +24,13 @@ from chitieu.status_bulk import judge
 from chitieu.store import query_df
 
 # Months of a stored period code (Q1, H1, 9M, FY, NM) computed in SQL.
-_MONTHS_SQL = """CASE period WHEN 'Q1' THEN 3 WHEN 'H1' THEN 6 WHEN 'FY' THEN 12
-    ELSE TRY_CAST(regexp_extract(period, '^(\\d+)M$', 1) AS INTEGER) END"""
+def months_sql(column: str = "period") -> str:
+    """Months of a stored period code (Q1, H1, 9M, FY, NM) as an SQL expression on `column` (fixed
+    text from the store, never user input); portable SQL (DuckDB and PostgreSQL)."""
+    return (f"CASE WHEN {column} = 'Q1' THEN 3 WHEN {column} = 'H1' THEN 6 WHEN {column} = 'FY' THEN 12 "
+            f"WHEN {column} ~ '^[0-9]+M$' THEN CAST(rtrim({column}, 'M') AS INTEGER) END")
+
+
 
 _TARGET_COLS = """
     t.target_id, p.plan_key, p.locality_scheme, p.locality_code, p.locality_name, p.level, p.province,
@@ -62,11 +67,11 @@ def localities(con, year: int | None = None, province: str | None = None) -> pd.
     where = ("WHERE " + " AND ".join(conds)) if conds else ""
     return query_df(con, f"""
         SELECT p.locality_scheme || ':' || p.locality_code AS key, p.locality_scheme, p.locality_code,
-               any_value(p.locality_name) AS name, any_value(p.level) AS level,
-               any_value(p.province) AS province, count(t.target_id) AS targets,
-               list(DISTINCT p.year ORDER BY p.year DESC) AS years
+               max(p.locality_name) AS name, max(p.level) AS level,
+               max(p.province) AS province, count(t.target_id) AS targets,
+               array_agg(DISTINCT p.year ORDER BY p.year DESC) AS years
         FROM plans p LEFT JOIN targets t USING (plan_id) {where}
-        GROUP BY ALL ORDER BY province, name""", params)
+        GROUP BY p.locality_scheme, p.locality_code ORDER BY province, name""", params)
 
 
 def indicators_in_use(con) -> pd.DataFrame:
@@ -74,7 +79,7 @@ def indicators_in_use(con) -> pd.DataFrame:
     return query_df(con, """
         SELECT i.code, i.name_vi, i.name_en, i.unit, i.category, count(*) AS targets
         FROM targets t JOIN indicators i ON i.code = t.indicator
-        GROUP BY ALL ORDER BY i.category, i.name_vi""")
+        GROUP BY i.code, i.name_vi, i.name_en, i.unit, i.category ORDER BY i.category, i.name_vi""")
 
 
 def catalogue(con) -> pd.DataFrame:
@@ -101,8 +106,8 @@ def indicator_choices(con, year: int | None = None, province: str | None = None)
             SELECT DISTINCT t.indicator, p.locality_scheme, p.locality_code, p.year
             FROM targets t JOIN plans p USING (plan_id) WHERE {' AND '.join(conds)}),
         reported AS (SELECT DISTINCT indicator, locality_scheme, locality_code, year FROM actuals WHERE active)
-        SELECT pl.indicator AS code, coalesce(any_value(i.name_vi), pl.indicator) AS name_vi,
-               coalesce(any_value(i.name_en), pl.indicator) AS name_en, coalesce(any_value(i.unit), '') AS unit,
+        SELECT pl.indicator AS code, coalesce(max(i.name_vi), pl.indicator) AS name_vi,
+               coalesce(max(i.name_en), pl.indicator) AS name_en, coalesce(max(i.unit), '') AS unit,
                count(DISTINCT pl.locality_scheme || ':' || pl.locality_code) AS localities,
                count(DISTINCT CASE WHEN r.indicator IS NOT NULL THEN pl.locality_scheme || ':' || pl.locality_code END)
                    AS with_data
@@ -135,16 +140,16 @@ def target_rows(con, year: int | None, months: int, locality: tuple[str, str] | 
     a roll-up needs (locality, area, the verdict's inputs), several times less to fetch."""
     where, params = ["TRUE"], [int(months)]
     if target_ids is not None:
-        where.append("list_contains(?::INTEGER[], t.target_id)")
+        where.append("t.target_id = ANY(?)")
         params.append([int(i) for i in target_ids])
     if province:
         where.append("p.province = ?")
         params.append(province)
     if indicators is not None:
-        where.append("list_contains(?::VARCHAR[], t.indicator)")
+        where.append("t.indicator = ANY(?)")
         params.append(list(indicators))
     if localities is not None:
-        where.append("list_contains(?::VARCHAR[], p.locality_scheme || ':' || p.locality_code)")
+        where.append("p.locality_scheme || ':' || p.locality_code = ANY(?)")
         params.append(list(localities))
     if year is not None:
         where.append("p.year = ?")
@@ -165,7 +170,7 @@ def target_rows(con, year: int | None, months: int, locality: tuple[str, str] | 
             WHERE {' AND '.join(where)}),
         keys AS (SELECT DISTINCT locality_scheme, locality_code, indicator, scope, year FROM tp),
         act AS (
-            SELECT a.*, {_MONTHS_SQL.replace('period', 'a.period')} AS months
+            SELECT a.*, {months_sql('a.period')} AS months
             FROM actuals a JOIN keys k ON k.locality_scheme = a.locality_scheme
                  AND k.locality_code = a.locality_code AND k.indicator = a.indicator
                  AND k.scope = a.scope AND k.year = a.year
@@ -173,13 +178,10 @@ def target_rows(con, year: int | None, months: int, locality: tuple[str, str] | 
             WHERE a.active AND u.undone_at IS NULL AND (? IS NULL OR a.year = ?)),
         nv AS (SELECT locality_scheme, locality_code, indicator, scope, year, period,
                       count(DISTINCT value) AS n_values
-               FROM act WHERE NOT ? GROUP BY ALL),
+               FROM act WHERE NOT ? GROUP BY locality_scheme, locality_code, indicator, scope, year, period),
         -- the latest figure of each key: most months, then newest, then highest id (an aggregate,
         -- several times cheaper than ranking every figure with a window)
-        pick AS (
-            SELECT max_by(actual_id, struct_pack(m := months, c := created_at, i := actual_id)) AS actual_id
-            FROM act WHERE months <= ?
-            GROUP BY locality_scheme, locality_code, indicator, scope, year),
+        pick AS ({_pick_sql(con)}),
         latest AS (SELECT act.* FROM act JOIN pick USING (actual_id))
         SELECT tp.*, {_LEAN_ACTUAL if lean else _FULL_ACTUAL}
         FROM tp
@@ -189,6 +191,19 @@ def target_rows(con, year: int | None, months: int, locality: tuple[str, str] | 
              AND nv.indicator = r.indicator AND nv.scope = r.scope AND nv.year = r.year AND nv.period = r.period
         ORDER BY tp.year, tp.locality_name, {'tp.target_id' if lean else 'tp.seq'}""",
                     params[1:] + [year, year, bool(lean)] + params[:1])
+
+
+def _pick_sql(con) -> str:
+    """The actual_id of the latest figure of each key (most months, then newest, then highest id).
+    DuckDB: an aggregate, several times cheaper than ranking every figure; PostgreSQL: DISTINCT ON."""
+    if getattr(con, "dialect", "duckdb") == "duckdb":
+        return """SELECT max_by(actual_id, struct_pack(m := months, c := created_at, i := actual_id)) AS actual_id
+            FROM act WHERE months <= ?
+            GROUP BY locality_scheme, locality_code, indicator, scope, year"""
+    return """SELECT DISTINCT ON (locality_scheme, locality_code, indicator, scope, year) actual_id
+            FROM act WHERE months <= ?
+            ORDER BY locality_scheme, locality_code, indicator, scope, year, months DESC, created_at DESC,
+                     actual_id DESC"""
 
 
 def _clean(v):
@@ -264,7 +279,7 @@ def actual_history(con, scheme: str, code: str, indicator: str, scope: str, year
                a.created_at, a.created_by, u.file_name, u.undone_at
         FROM actuals a LEFT JOIN uploads u USING (upload_id)
         WHERE a.locality_scheme = ? AND a.locality_code = ? AND a.indicator = ? AND a.scope = ? AND a.year = ?
-        ORDER BY {_MONTHS_SQL.replace('period', 'a.period')} DESC, a.created_at DESC""",
+        ORDER BY {months_sql('a.period')} DESC, a.created_at DESC""",
                     [scheme, code, indicator, scope, int(year)])
 
 
@@ -286,7 +301,9 @@ def plans(con) -> pd.DataFrame:
         SELECT p.plan_key, p.source_file, p.locality_name, p.level, p.province, p.year, p.title,
                count(t.target_id) AS targets, p.loaded_at, p.loaded_by
         FROM plans p LEFT JOIN targets t USING (plan_id)
-        GROUP BY ALL ORDER BY p.year DESC, p.locality_name""")
+        GROUP BY p.plan_key, p.source_file, p.locality_name, p.level, p.province, p.year, p.title, p.loaded_at,
+                 p.loaded_by
+        ORDER BY p.year DESC, p.locality_name""")
 
 
 def default_year(con) -> int | None:
@@ -331,9 +348,9 @@ def related_units(con, scheme: str, code: str, year: int | None) -> pd.DataFrame
             SELECT 'successor', x.new_scheme, x.new_code FROM unit_crosswalk x
             WHERE x.old_scheme = ? AND x.old_code = ?)
         SELECT r.relation, r.scheme || ':' || r.code AS key,
-               coalesce(u.name, any_value(p.locality_name)) AS name, coalesce(u.level, any_value(p.level)) AS level,
-               any_value(p.province) AS province,
-               list(DISTINCT p.year ORDER BY p.year DESC) FILTER (WHERE p.year IS NOT NULL) AS years
+               coalesce(u.name, max(p.locality_name)) AS name, coalesce(u.level, max(p.level)) AS level,
+               max(p.province) AS province,
+               array_agg(DISTINCT p.year ORDER BY p.year DESC) FILTER (WHERE p.year IS NOT NULL) AS years
         FROM rel r
         LEFT JOIN admin_units u ON u.scheme = r.scheme AND u.code = r.code
         LEFT JOIN plans p ON p.locality_scheme = r.scheme AND p.locality_code = r.code

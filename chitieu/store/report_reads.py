@@ -49,9 +49,9 @@ def registry_matches(con, name: str) -> pd.DataFrame:
     """Localities and registry units whose name is exactly `name` (tone marks kept); `known`: the
     locality has plans or figures."""
     return query_df(con, """
-        SELECT scheme, code, any_value(name) AS name, bool_or(known) AS known FROM (
+        SELECT scheme, code, max(name) AS name, bool_or(known) AS known FROM (
             SELECT scheme, code, name, TRUE AS known FROM localities WHERE lower(name) = lower(?)
-            UNION ALL SELECT scheme, code, name, FALSE FROM admin_units WHERE lower(name) = lower(?))
+            UNION ALL SELECT scheme, code, name, FALSE FROM admin_units WHERE lower(name) = lower(?)) m
         GROUP BY scheme, code ORDER BY scheme DESC, code""", [name, name])
 
 
@@ -86,12 +86,17 @@ def figures_of_year(con, localities: list[str], year: int) -> pd.DataFrame:
     figures are current for one key (a conflict in the sources) the later one is taken, as
     the dashboard does."""
     return query_df(con, f"""
-        SELECT a.locality_scheme || ':' || a.locality_code AS key, a.indicator, a.scope, a.period,
-               arg_max(a.value, a.actual_id) AS value, arg_max(a.verdict, a.actual_id) AS verdict,
-               arg_max(a.unit, a.actual_id) AS unit, arg_max(a.standing, a.actual_id) AS standing,
-               bool_or(coalesce(a.illustrative, FALSE)) AS illustrative
-        {_LIVE} AND a.year = ? AND list_contains(?::VARCHAR[], a.locality_scheme || ':' || a.locality_code)
-        GROUP BY ALL""", [int(year), list(localities)])
+        WITH live AS (
+            SELECT a.locality_scheme || ':' || a.locality_code AS key, a.indicator, a.scope, a.period, a.value,
+                   a.verdict, a.unit, a.standing, coalesce(a.illustrative, FALSE) AS illustrative,
+                   row_number() OVER (PARTITION BY a.locality_scheme, a.locality_code, a.indicator, a.scope,
+                                      a.period ORDER BY a.actual_id DESC) AS newest
+            {_LIVE} AND a.year = ? AND a.locality_scheme || ':' || a.locality_code = ANY(?))
+        SELECT key, indicator, scope, period,
+               max(CASE WHEN newest = 1 THEN value END) AS value, max(CASE WHEN newest = 1 THEN verdict END) AS verdict,
+               max(CASE WHEN newest = 1 THEN unit END) AS unit, max(CASE WHEN newest = 1 THEN standing END) AS standing,
+               bool_or(illustrative) AS illustrative
+        FROM live GROUP BY key, indicator, scope, period""", [int(year), list(localities)])
 
 
 def revisions(con, scheme: str, code: str, year: int) -> pd.DataFrame:

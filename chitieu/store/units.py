@@ -57,7 +57,8 @@ def load_units(con: duckdb.DuckDBPyConnection, force: bool = False) -> dict[str,
             tx.register("xwalk_df", xwalk)
             tx.execute("INSERT INTO unit_crosswalk SELECT old_scheme, old_code, new_scheme, new_code, note FROM xwalk_df")
             tx.unregister("xwalk_df")
-            tx.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [_META_KEY, digest])
+            tx.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                       [_META_KEY, digest])
         loaded = 1
     cur = con.cursor()
     try:
@@ -123,7 +124,7 @@ def search_units(con: duckdb.DuckDBPyConnection, text: str, scheme: str | None =
         where += " AND u.scheme = ?"
         params.append(scheme)
     # Names containing the text as written (with its marks) come before look-alikes.
-    order = (" ORDER BY CASE WHEN contains(lower(u.name), ?) THEN 0 ELSE 1 END,"
+    order = (" ORDER BY CASE WHEN strpos(lower(u.name), ?) > 0 THEN 0 ELSE 1 END,"
              " CASE WHEN u.name_folded = ? OR u.name_folded LIKE ? THEN 0"
              " WHEN u.name_folded LIKE ? THEN 1 ELSE 2 END,"
              " CASE u.level WHEN 'province' THEN 0 WHEN 'district' THEN 1 ELSE 2 END, u.scheme DESC, u.name"

@@ -54,7 +54,7 @@ def _public(user: dict | None) -> dict | None:
 def add_user(con, username: str, role: str, password_hash: str, display_name: str | None = None,
              localities: list[tuple[str, str]] = (), actor: str | None = None) -> None:
     """Create a user (raises duckdb ConstraintException if the name exists; callers check first)."""
-    with transaction(con) as cur:
+    with transaction(con, bump=False) as cur:
         cur.execute("INSERT INTO users (username, display_name, role, password_hash) VALUES (?, ?, ?, ?)",
                     [username, display_name, role, password_hash])
         _insert_localities(cur, username, localities)
@@ -65,11 +65,11 @@ def add_user(con, username: str, role: str, password_hash: str, display_name: st
 def _insert_localities(cur, username: str, localities) -> None:
     rows = [[username, s, c] for s, c in localities]
     if rows:  # executemany refuses an empty list
-        cur.executemany("INSERT OR IGNORE INTO user_localities VALUES (?, ?, ?)", rows)
+        cur.executemany("INSERT INTO user_localities VALUES (?, ?, ?) ON CONFLICT DO NOTHING", rows)
 
 
 def set_password(con, username: str, password_hash: str, actor: str | None = None) -> None:
-    with transaction(con) as cur:
+    with transaction(con, bump=False) as cur:
         cur.execute("UPDATE users SET password_hash = ? WHERE username = ?", [password_hash, username])
         record(cur, actor, "user.password", "user", username, None, {"password": "changed"})
 
@@ -82,7 +82,7 @@ _UPDATES = {  # fixed statements: no SQL is ever built from a caller's text
 
 def _update(con, username: str, action: str, column: str, value, actor: str | None) -> None:
     select, update = _UPDATES[column]
-    with transaction(con) as cur:
+    with transaction(con, bump=False) as cur:
         before = cur.execute(select, [username]).fetchone()
         cur.execute(update, [value, username])
         record(cur, actor, action, "user", username, {column: before[0] if before else None}, {column: value})
@@ -99,7 +99,7 @@ def set_role(con, username: str, role: str, actor: str | None = None) -> None:
 def set_localities(con, username: str, localities: list[tuple[str, str]], replace: bool = False,
                    actor: str | None = None) -> list[tuple[str, str]]:
     """Add (or with replace=True, set exactly) a user's localities; returns the new list."""
-    with transaction(con) as cur:
+    with transaction(con, bump=False) as cur:
         before = [list(r) for r in cur.execute(
             "SELECT locality_scheme, locality_code FROM user_localities WHERE username = ? "
             "ORDER BY 1, 2", [username]).fetchall()]
@@ -121,7 +121,7 @@ def list_users(con):
                string_agg(ul.locality_scheme || ':' || ul.locality_code, '; '
                           ORDER BY ul.locality_scheme, ul.locality_code) AS localities
         FROM users u LEFT JOIN user_localities ul USING (username)
-        GROUP BY ALL ORDER BY u.username""")
+        GROUP BY u.username, u.display_name, u.role, u.disabled, u.created_at ORDER BY u.username""")
 
 
 def parent_of(con, scheme: str, code: str) -> tuple[str, str] | None:
@@ -171,7 +171,7 @@ def add_first_admin(con, username: str, password_hash: str, display_name: str | 
     """Create the first administrator only while the database has no user at all (one check and
     the insert in one transaction, so two set-up screens submitted at once make one admin).
     Returns False (nothing written) when a user exists already."""
-    with transaction(con) as cur:
+    with transaction(con, bump=False) as cur:
         if cur.execute("SELECT count(*) FROM users").fetchone()[0]:
             return False
         cur.execute("INSERT INTO users (username, display_name, role, password_hash) VALUES (?, ?, 'admin', ?)",
@@ -187,7 +187,7 @@ def meta_secret(con, key: str, make) -> str:
     row = cur.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
     if row:
         return row[0]
-    with transaction(con) as tx:
+    with transaction(con, bump=False) as tx:
         row = tx.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         if row:
             return row[0]

@@ -7,7 +7,7 @@ another session computed for the same version instead of computing it again.
 """
 from __future__ import annotations
 
-from chitieu.store import transaction
+from chitieu.store import BUMP_VERSION_SQL, transaction
 
 _KEY = "data_version"
 
@@ -23,10 +23,8 @@ def data_version(con) -> int:
 
 
 def bump_data_version(con) -> int:
-    """Move the version on after a write (its own small transaction); returns the new version."""
-    with transaction(con) as cur:
-        row = cur.execute("SELECT value FROM meta WHERE key = ?", [_KEY]).fetchone()
-        new = (int(row[0]) if row and str(row[0]).isdigit() else 0) + 1
-        cur.execute("DELETE FROM meta WHERE key = ?", [_KEY])
-        cur.execute("INSERT INTO meta (key, value) VALUES (?, ?)", [_KEY, str(new)])
-    return new
+    """Move the version on (its own small transaction); returns the new version. Every write through
+    `transaction()` already does this in its own transaction; this is for a caller that must."""
+    with transaction(con, bump=False) as cur:  # one statement: two processes at once each get their own number
+        row = cur.execute(BUMP_VERSION_SQL).fetchone()
+    return int(row[0])

@@ -10,12 +10,12 @@ from chitieu.settings import db_path
 
 def run(args) -> int:
     from chitieu.auth import cli_check_role
-    from chitieu.store import open_db, require_writable
+    from chitieu.store import db_exists, open_db, require_writable
     from loaders.build import build_database
     path = db_path(args.db)
     require_writable(open_db(path))
     # Once accounts exist, only an administrator rebuilds (a fresh install has none: set-up).
-    actor = cli_check_role(open_db(path), args.user, "admin") if path.exists() else (args.user or "build")
+    actor = cli_check_role(open_db(path), args.user, "admin") if db_exists(path) else (args.user or "build")
     report = build_database(path, actor=actor or "build")
     print("\n".join(report.lines()))
     return 1 if report.plans_failed else 0

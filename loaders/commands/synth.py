@@ -39,7 +39,8 @@ def register(sub) -> None:
 
 def _protected_paths() -> set[Path]:
     default = next(s.default for s in settings.SETTINGS if s.name == "CHITIEU_DB")
-    return {Path(default).resolve(), settings.db_path(None).resolve()}
+    configured = settings.db_path(None)
+    return {Path(default).resolve(), configured if settings.is_server_db(configured) else configured.resolve()}
 
 
 def _years(text: str) -> range:
@@ -59,8 +60,8 @@ def run(args) -> int:
         raise UserError("synth-needs-db",
                         "Lệnh synth cần --db TỆP: dữ liệu giả lập phải nằm trong một tệp riêng.",
                         "synth needs --db PATH: synthetic data goes into a separate file.")
-    path = Path(args.db)
-    if path.resolve() in _protected_paths():
+    path = args.db if settings.is_server_db(args.db) else Path(args.db)
+    if (path if isinstance(path, str) else path.resolve()) in _protected_paths():
         raise UserError("synth-default-db",
                         f"Không ghi dữ liệu giả lập vào cơ sở dữ liệu chính ({path}). Hãy chọn một tệp khác.",
                         f"Refusing to write synthetic data into the main database ({path}). Choose another file.")
