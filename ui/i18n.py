@@ -37,6 +37,94 @@ STRINGS: dict[str, tuple[str, str]] = {
                    "No plan for {year}. Choose another year in the sidebar."),
     "db_busy": ("Không mở được cơ sở dữ liệu: {msg}", "Cannot open the database: {msg}"),
     "built_sample": ("Đã nạp dữ liệu mẫu lần đầu.", "Sample data loaded on first start."),
+    # ---- Reporting cycle (issue 13: views/cycle.py, ui/cycle.py) ----------------------------------
+    "cy_no_plan": ("Chưa có kế hoạch nào: hãy nạp kế hoạch trước.", "No plan yet: load a plan first."),
+    "cy_sidebar_hint": ("Kỳ và năm chọn ở thanh bên.", "Choose the period and year in the sidebar."),
+    "cy_deadline_line": ("{period} năm {year}: chốt số liệu ngày {cutoff}, hạn nộp ngày {due} ({left}; {origin}).",
+                         "{period} {year}: figures cut off on {cutoff}, due on {due} ({left}; {origin})."),
+    "cy_origin_admin": ("do quản trị viên đặt", "set by the administrator"),
+    "cy_origin_default": ("mặc định theo Nghị định 09/2019/NĐ-CP", "default under Decree 09/2019/NĐ-CP"),
+    "cy_calendar": ("Lịch báo cáo năm {year}", "Reporting calendar {year}"),
+    "cy_col_period": ("Kỳ báo cáo", "Period"), "cy_col_cutoff": ("Ngày chốt số liệu", "Cut-off date"),
+    "cy_col_due": ("Hạn nộp", "Due date"), "cy_col_source": ("Nguồn", "Source"),
+    "cy_source_admin": ("Quản trị viên đặt", "Administrator"), "cy_source_default": ("Mặc định", "Default"),
+    "cy_set_dates": ("**Đặt lịch cho một kỳ** (chỉ quản trị viên)", "**Set the dates of a period** (administrators only)"),
+    "cy_period": ("Kỳ", "Period"), "cy_save_dates": ("Lưu lịch", "Save the dates"), "cy_saved": ("Đã lưu: ", "Saved: "),
+    "cy_missing_head": ("Địa phương chưa báo cáo đủ", "Localities not fully reported"),
+    "cy_missing_caption": ("{n} trên {total} địa phương chưa có đủ số liệu của kỳ này ({gaps} chỉ tiêu còn trống).",
+                           "{n} of {total} localities lack figures for this period ({gaps} targets without a figure)."),
+    "cy_all_reported": ("Mọi địa phương trong phạm vi đang xem đã có số liệu cho mọi chỉ tiêu của kỳ này.",
+                        "Every locality in view has a figure for every target of this period."),
+    "cy_col_locality": ("Địa phương", "Locality"), "cy_col_targets": ("Số chỉ tiêu", "Targets"),
+    "cy_col_missing": ("Chưa có số liệu", "Without a figure"), "cy_col_state": ("Trạng thái", "State"),
+    "cy_approve_head": ("Gửi duyệt, duyệt và khoá số liệu", "Submit, approve and lock the figures"),
+    "cy_approve_caption": ("Chuyên viên gửi số liệu của địa phương; lãnh đạo địa phương hoặc cấp trên duyệt (số liệu kỳ "
+                           "đó bị khoá: không tải lên, không hoàn tác được) hoặc trả lại kèm nhận xét; mở khoá cần ghi "
+                           "lý do. Mọi bước có trong nhật ký thay đổi.",
+                           "An analyst submits the locality's figures; a leader of the locality or above approves them "
+                           "(the period is then locked: no upload, no undo) or returns them with a comment; unlocking "
+                           "needs a reason. Every step is in the change log."),
+    "cy_gaps": ("{n} chỉ tiêu chưa có số liệu {period}", "{n} targets without a figure for {period}"),
+    "cy_no_rights": ("Chỉ chuyên viên của địa phương (gửi duyệt) và lãnh đạo của địa phương hoặc cấp trên (duyệt, trả "
+                     "lại, mở khoá) thao tác được ở đây. Hãy đăng nhập ở thanh bên.",
+                     "Only the locality's analysts (submit) and its leaders or those above (approve, return, unlock) "
+                     "can act here. Sign in in the sidebar."),
+    "cy_comment": ("Nhận xét / lý do (bắt buộc khi trả lại hoặc mở khoá)",
+                   "Comment / reason (needed to return or unlock)"),
+    "cy_btn_submit": ("Gửi duyệt", "Submit"), "cy_btn_approve": ("Duyệt và khoá", "Approve and lock"),
+    "cy_btn_return": ("Trả lại", "Return"), "cy_btn_unlock": ("Mở khoá", "Unlock"),
+    "cy_state_line": ("**Trạng thái:** {state}", "**State:** {state}"),
+    "cy_requests_head": ("Yêu cầu giải trình", "Explanation requests"),
+    "cy_requests_caption": ("Lãnh đạo gửi yêu cầu từ mục “Vì sao” của một chỉ tiêu (trang Địa phương); chuyên viên trả "
+                            "lời ở đó, có thể kèm một tệp.",
+                            "Leaders send a request from a target's “why” panel (Locality page); analysts answer "
+                            "there, optionally with a file."),
+    "cy_no_requests": ("Chưa có yêu cầu giải trình nào trong năm này.", "No explanation request this year."),
+    "cy_col_no": ("Số", "No."), "cy_col_target": ("Chỉ tiêu", "Target"), "cy_col_request": ("Yêu cầu", "Request"),
+    "cy_col_answer_by": ("Hạn trả lời", "Answer by"), "cy_col_answer": ("Giải trình", "Explanation"),
+    "cy_col_file": ("Tệp kèm", "Attachment"), "cy_col_history": ("Diễn biến", "History"),
+    "cy_pick_file": ("Tệp kèm của yêu cầu", "Attachment of request"),
+    "cy_cascade_head": ("Chỉ tiêu cấp dưới so với cấp trên", "Units' targets against the level above"),
+    "cy_cascade_caption": ("Số lượng, số tiền (việc làm, thu ngân sách, xã nông thôn mới…) được cộng lại; tỷ lệ thì xem "
+                           "có đơn vị nào đặt chỉ tiêu bằng hoặc cao hơn cấp trên không.",
+                           "Counts and amounts (jobs, budget revenue, new-rural communes…) are added up; for rates, "
+                           "the check is whether any unit set a target as high as the level above's."),
+    "cy_cascade_none": ("Không có chỉ tiêu nào vừa ở kế hoạch cấp trên vừa ở kế hoạch của đơn vị trực thuộc trong năm "
+                        "này.", "No target is set both by a plan and by a plan of one of its units this year."),
+    "cy_cascade_count": ("{n} trên {total} chỉ tiêu cấp trên vênh với chỉ tiêu của các đơn vị trực thuộc (hoặc mới có "
+                         "một phần đơn vị đặt chỉ tiêu).", "{n} of {total} targets of a level above do not match its "
+                         "units' targets (or only some units set them)."),
+    "cy_cascade_all": ("Cả những chỉ tiêu đã khớp", "Also the consistent ones"),
+    "cy_col_parent": ("Cấp trên", "Level above"), "cy_col_verdict": ("Kết quả", "Verdict"),
+    "cy_col_message": ("Giải thích", "Explanation"),
+    "cy_figures_state": ("Số liệu {period}: {state}.", "{period} figures: {state}."),
+    "cy_request_line": ("**Yêu cầu giải trình #{id}** ({state}{due}) — {who}: “{message}”",
+                        "**Explanation request #{id}** ({state}{due}) — {who}: “{message}”"),
+    "cy_due": (", hạn {date}", ", answer by {date}"),
+    "cy_answer_line": ("**Giải trình** ({who}): “{answer}”", "**Explanation** ({who}): “{answer}”"),
+    "cy_file_line": ("Tệp kèm: {name} ({size})", "Attached file: {name} ({size})"),
+    "cy_file_hidden": ("Tệp kèm: {name} ({size}); chỉ chuyên viên và lãnh đạo của địa phương tải được.",
+                       "Attached file: {name} ({size}); only the locality's analysts and leaders can download it."),
+    "cy_download": ("Tải tệp kèm: {name}", "Download the attachment: {name}"),
+    "cy_history": ("Diễn biến: {steps}", "History: {steps}"),
+    "cy_answer_text": ("Nội dung giải trình", "Explanation"),
+    "cy_answer_file": ("Tệp kèm theo (không bắt buộc; PDF, Word, Excel, ảnh PNG hoặc JPEG, tối đa {mb} MB)",
+                       "Attach a file (optional; PDF, Word, Excel, PNG or JPEG image, at most {mb} MB)"),
+    "cy_answer_keep": ("Gửi lại không kèm tệp thì tệp đã gửi trước được giữ.",
+                       "Answering again without a file keeps the file sent before."),
+    "cy_btn_answer": ("Gửi giải trình", "Send the explanation"), "cy_answered": ("Đã gửi giải trình.", "Explanation sent."),
+    "cy_btn_close": ("Đóng yêu cầu", "Close the request"), "cy_closed": ("Đã đóng yêu cầu.", "Request closed."),
+    "cy_ask": ("Yêu cầu giải trình (gửi chuyên viên của địa phương)",
+               "Explanation request (to the locality's analysts)"),
+    "cy_ask_due": ("Hạn trả lời", "Answer by"),
+    "cy_btn_ask": ("Gửi yêu cầu giải trình", "Send the explanation request"),
+    "cy_asked": ("Đã gửi yêu cầu giải trình.", "Explanation request sent."),
+    "cy_inbox": ("Bạn có {n} yêu cầu giải trình đang chờ trả lời: {items}. Trả lời trong mục “Vì sao” của chỉ tiêu "
+                 "(trang Địa phương).", "You have {n} explanation requests waiting for an answer: {items}. Answer "
+                 "them in the target's “why” panel (Locality page)."),
+    "cy_leader_note": ("{n} trên {total} địa phương bạn phụ trách chưa có đủ số liệu {period} ({left}); danh sách ở "
+                       "trang Kỳ báo cáo.", "{n} of {total} localities you lead lack figures for {period} ({left}); "
+                       "the list is on the Reporting cycle page."),
     # Overview
     "overview_caption": ("Năm {year}, tính đến kỳ {period}: {n} chỉ tiêu của {m} địa phương.",
                          "{year}, as of {period}: {n} targets of {m} localities."),
