@@ -28,9 +28,16 @@ from urllib.parse import urlsplit, urlunsplit
 import pandas as pd
 
 import psycopg
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 Error = psycopg.Error
+# The server went away, refused us, or every pooled connection stayed busy for `timeout` seconds.
+_GONE = (psycopg.OperationalError, PoolTimeout)
+
+
+def _unavailable(owner, exc):
+    from chitieu.store import ServerUnavailable  # the store's fault classes (no import cycle at load)
+    return ServerUnavailable(owner.path, f"{type(exc).__name__}: {exc}")
 
 _TX_START = re.compile(r"^\s*(BEGIN|START\s+TRANSACTION)\b", re.I)
 _TX_END = re.compile(r"^\s*(COMMIT|ROLLBACK|END|ABORT)\b", re.I)
@@ -142,10 +149,13 @@ class Cursor:
         text = translate(sql)
         if params is not None and not many:
             params = [_param(p) for p in params]
-        if self._held is not None:
-            return self._exec(self._held, text, params, many)
-        with self._owner.pool.connection() as conn:
-            return self._exec(conn, text, params, many)
+        try:
+            if self._held is not None:
+                return self._exec(self._held, text, params, many)
+            with self._owner.pool.connection() as conn:
+                return self._exec(conn, text, params, many)
+        except _GONE as exc:
+            raise _unavailable(self._owner, exc) from None
 
     def _exec(self, conn, text, params, many):
         with conn.cursor() as cur:
@@ -167,17 +177,21 @@ class Cursor:
             self._rows, self.description = [], None
             return self
         if _TX_START.match(sql):
-            if self._held is None:
-                self._held = self._owner.pool.getconn()
             try:
+                if self._held is None:
+                    self._held = self._owner.pool.getconn()
                 self._exec(self._held, "BEGIN", None, False)
-            except BaseException:
+            except BaseException as exc:
                 self._release()
+                if isinstance(exc, _GONE):
+                    raise _unavailable(self._owner, exc) from None
                 raise
             return self
         if _TX_END.match(sql) and self._held is not None:
             try:
                 return self._exec(self._held, translate(sql), None, False)
+            except _GONE as exc:
+                raise _unavailable(self._owner, exc) from None
             finally:
                 self._release()
         return self._run(sql, params)
@@ -284,9 +298,18 @@ class PgConnection:
         self.path = safe_url(url)
         self.read_only = False
         self.read_only_reason = ""
+        # One direct attempt first: a refused or unknown server is reported at once, with its reason,
+        # instead of after the pool's own wait.
+        psycopg.connect(url, connect_timeout=5, autocommit=True).close()
+        # check: a connection the server dropped (a restart, a failover) is replaced before use.
         self.pool = ConnectionPool(url, min_size=1, max_size=size, open=False, timeout=30,
+                                   check=ConnectionPool.check_connection,
                                    kwargs={"autocommit": True, "options": "-c timezone=UTC"})
-        self.pool.open(wait=True, timeout=15)
+        try:
+            self.pool.open(wait=True, timeout=15)
+        except BaseException:
+            self.pool.close()
+            raise
 
     def cursor(self) -> Cursor:
         return Cursor(self)
