@@ -42,7 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
         importlib.import_module(name).register(sub)
     for action in sub.choices.values():
         if not any("--db" in a.option_strings for a in action._actions):
-            action.add_argument("--db", help="database file (default: $CHITIEU_DB or data/chitieu.duckdb)")
+            action.add_argument("--db", help="database: a DuckDB file or postgresql://user:password@host/db "
+                                "(default: $CHITIEU_DB or data/chitieu.duckdb)")
     return parser
 
 
