@@ -116,6 +116,31 @@ class Note:
 
 
 @dataclass
+class Explanation:
+    """An explanation request on one of the report's targets and its answer (issue 13): who asked and
+    when, who answered and when (None while open), whether it is closed, the attached file's name."""
+
+    request_id: int
+    indicator: str
+    name_vi: str
+    name_en: str
+    message: str
+    asked_by: str
+    asked_at: date | None
+    due: date | None
+    state: str                       # open / answered / closed
+    answer: str | None = None
+    answered_by: str | None = None
+    answered_at: date | None = None
+    closed_by: str | None = None
+    closed_at: date | None = None
+    attachment: str | None = None     # the attached file's name
+
+    def name(self, lang: str = "vi") -> str:
+        return self.name_en if lang == "en" else self.name_vi
+
+
+@dataclass
 class UnitRow:
     key: str
     name: str
@@ -151,6 +176,7 @@ class Report:
     rollup: Rollup | None = None
     issued: date = field(default_factory=date.today)
     synthetic: bool = False
+    explanations: list[Explanation] = field(default_factory=list)
 
     @property
     def lines(self) -> list[Line]:
@@ -310,6 +336,34 @@ def _notes(con, scheme: str, code: str, year: int, months: int, lines: list[Line
     return notes
 
 
+def _day(v) -> date | None:
+    v = _clean(v)
+    if v is None or v is pd.NaT:
+        return None
+    return v.date() if hasattr(v, "date") and callable(v.date) else v
+
+
+def _explanations(con, scheme: str, code: str, year: int, lines: list[Line]) -> list[Explanation]:
+    """The explanation requests of the year on the locality's targets, oldest first, with the name
+    the report gives each target."""
+    from chitieu.store.cycle import requests
+    names = {(line.indicator, line.scope): (line.name("vi"), line.name("en")) for line in lines}
+    out = []
+    for r in requests(con, scheme, code, year).sort_values("request_id").itertuples(index=False):
+        scope = nfc(r.scope or "")
+        vi, en = names.get((r.indicator, scope), (
+            nfc(f"{r.name_vi} ({scope})" if scope else str(r.name_vi)),
+            nfc(f"{r.name_en} ({scope})" if scope else str(r.name_en))))
+        out.append(Explanation(
+            request_id=int(r.request_id), indicator=r.indicator, name_vi=vi, name_en=en, message=nfc(r.message),
+            asked_by=_clean(r.created_by) or "", asked_at=_day(r.created_at), due=_day(r.due), state=r.state,
+            answer=nfc(r.answer) if isinstance(r.answer, str) and r.answer else None,
+            answered_by=_clean(r.answered_by), answered_at=_day(r.answered_at), closed_by=_clean(r.closed_by),
+            closed_at=_day(r.closed_at),
+            attachment=r.attachment_name if isinstance(r.attachment_name, str) else None))
+    return out
+
+
 def build_report(con, locality: str | tuple[str, str], year: int, period: str | Period = "FY", *,
                  rollup: bool | None = None, issued: date | None = None) -> Report:
     """The report of one locality for a year as of a period; `rollup` adds its units (None: only
@@ -337,7 +391,8 @@ def build_report(con, locality: str | tuple[str, str], year: int, period: str | 
                     province=info.get("province") or "", parent_name=info.get("parent_name"), year=int(year),
                     period=per, areas=areas, notes=_notes(con, scheme, code, int(year), per.months, lines),
                     issued=issued or date.today(),
-                    synthetic=bool(rows["synthetic"].any()) if "synthetic" in rows and len(rows) else False)
+                    synthetic=bool(rows["synthetic"].any()) if "synthetic" in rows and len(rows) else False,
+                    explanations=_explanations(con, scheme, code, int(year), lines) if lines else [])
     if rollup and not units.empty:
         report.rollup = build_rollup(con, units, int(year), per)
         report.synthetic = report.synthetic or report.rollup.synthetic

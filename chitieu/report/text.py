@@ -16,7 +16,7 @@ import unicodedata
 
 from chitieu.numbers import format_vn
 from chitieu.periods import parse_standing
-from chitieu.report.data import BEHIND, COUNT_ORDER, Line, Report
+from chitieu.report.data import BEHIND, COUNT_ORDER, Explanation, Line, Report
 from chitieu.status import STATUS_INFO
 from chitieu.units import split_type
 
@@ -350,6 +350,9 @@ def paragraphs(report: Report, lang: str = "vi") -> list[tuple[str, str]]:
             for note in report.notes:
                 nm = clean(note.name_en if en else note.name_vi)
                 out.append(("p", f"- {nm}: {clean(note.text_en if en else note.text_vi)}"))
+        if report.explanations:
+            head("GIẢI TRÌNH VỀ CÁC CHỈ TIÊU", "EXPLANATIONS REQUESTED")
+            out += [("p", "- " + explanation_sentence(x, lang)) for x in report.explanations]
         head("SO VỚI CÙNG KỲ NĂM TRƯỚC", "COMPARED WITH THE SAME PERIOD LAST YEAR")
         with_last = [line for line in report.lines if line.vs_last is not None]
         if with_last:
@@ -372,6 +375,38 @@ def paragraphs(report: Report, lang: str = "vi") -> list[tuple[str, str]]:
         out += rollup_paragraphs(report, lang)
     out.append(("i", _legend(report, lang)))
     return out
+
+
+def _on(d, lang: str) -> str:
+    if d is None:
+        return ""
+    return f" on {d:%d/%m/%Y}" if lang == "en" else f" ngày {d:%d/%m/%Y}"
+
+
+def explanation_sentence(x: Explanation, lang: str = "vi") -> str:
+    """'Tên chỉ tiêu: yêu cầu giải trình của ld (ngày 02/12/2026, hạn 10/12/2026): “…”. Giải trình của
+    ba_to (ngày 03/12/2026): “…” (kèm tệp bao-cao.pdf). Đã đóng ngày 04/12/2026.' — 'Chưa trả lời.' when
+    no answer has come."""
+    en = lang == "en"
+    name = clean(x.name(lang))
+    due = (f", answer by {x.due:%d/%m/%Y}" if en else f", hạn {x.due:%d/%m/%Y}") if x.due else ""
+    who = clean(x.asked_by) or "–"
+    if en:
+        text = f"{name}: explanation requested by {who}{_on(x.asked_at, lang)}{due}: “{clean(x.message)}”."
+    else:
+        text = f"{name}: yêu cầu giải trình của {who}{_on(x.asked_at, lang)}{due}: “{clean(x.message)}”."
+    if x.answer:
+        by = clean(x.answered_by) or "–"
+        file = ""
+        if x.attachment:
+            file = f" (file attached: {clean(x.attachment)})" if en else f" (kèm tệp {clean(x.attachment)})"
+        text += (f" Answer by {by}{_on(x.answered_at, lang)}: “{clean(x.answer)}”{file}." if en else
+                 f" Giải trình của {by}{_on(x.answered_at, lang)}: “{clean(x.answer)}”{file}.")
+    else:
+        text += " Not answered yet." if en else " Chưa trả lời."
+    if x.state == "closed":
+        text += f" Closed{_on(x.closed_at, lang)}." if en else f" Đã đóng{_on(x.closed_at, lang)}."
+    return text
 
 
 def _legend(report: Report, lang: str) -> str:
