@@ -119,11 +119,11 @@ def next_state(current: str | None, action: str) -> str:
     return after
 
 
-def locked_message(name: str, period_label: str, year: int) -> tuple[str, str]:
+def locked_message(name: str, period_label: str, year: int, period_label_en: str | None = None) -> tuple[str, str]:
     """The (vi, en) sentences for a refused write to an approved period."""
     return (f"Số liệu {period_label} năm {year} của {name} đã được lãnh đạo duyệt và khoá; chưa thay đổi gì. "
             "Cần lãnh đạo mở khoá (kèm lý do) trước khi tải lên hoặc hoàn tác.",
-            f"The {period_label} {year} figures of {name} are approved and locked; nothing was changed. "
+            f"The {period_label_en or period_label} {year} figures of {name} are approved and locked; nothing was changed. "
             "A leader must unlock them (with a reason) before any upload or undo.")
 
 

@@ -174,7 +174,8 @@ def locked_keys(con, keys) -> list[tuple[str, str, int, str]]:
 def _refuse(locked, name_of) -> None:
     if locked:
         s, c, y, p = locked[0]
-        vi, en = cycle.locked_message(name_of(s, c), parse_period(p).label_vi, y)
+        per = parse_period(p)
+        vi, en = cycle.locked_message(name_of(s, c), per.label_vi, y, per.label_en)
         raise UserError("period-locked", vi, en)
 
 
@@ -251,7 +252,8 @@ def missing_targets(con, scheme: str, code: str, year: int, period) -> pd.DataFr
     """The targets of one locality with no figure for exactly `period`."""
     p = parse_period(period)
     return query_df(con, """
-        SELECT t.indicator, coalesce(i.name_vi, t.indicator_label, t.indicator) AS name, t.scope
+        SELECT t.indicator, coalesce(i.name_vi, t.indicator_label, t.indicator) AS name,
+               coalesce(i.name_en, i.name_vi, t.indicator_label, t.indicator) AS name_en, t.scope
         FROM targets t JOIN plans p USING (plan_id) LEFT JOIN indicators i ON i.code = t.indicator
         WHERE p.locality_scheme = ? AND p.locality_code = ? AND p.year = ?
           AND NOT EXISTS (SELECT 1 FROM actuals a LEFT JOIN uploads u ON u.upload_id = a.upload_id
