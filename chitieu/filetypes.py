@@ -106,8 +106,19 @@ def safe_name(name: str | None) -> str:
     return base[:120] or "tep"
 
 
-def _labels(kinds) -> str:
-    return ", ".join(KIND_LABELS.get(k, k) for k in kinds)
+# The labels that are not the same word in both languages, one language at a time in messages.
+_KIND_VI = {"text": "văn bản (.txt)", "encrypted-office": "Office có mật khẩu", "unknown": "loại không rõ",
+            "empty": "tệp rỗng", "ole": "Office 97-2003"}
+_KIND_EN = {"text": "text (.txt)", "encrypted-office": "encrypted Office", "unknown": "of an unknown kind",
+            "empty": "empty", "ole": "Office 97-2003"}
+
+
+def _label(kind: str, lang: str = "vi") -> str:
+    return (_KIND_EN if lang == "en" else _KIND_VI).get(kind) or KIND_LABELS.get(kind, kind)
+
+
+def _labels(kinds, lang: str = "vi") -> str:
+    return ", ".join(_label(k, lang) for k in kinds)
 
 
 def check_upload(data: bytes, name: str | None, allowed: tuple[str, ...] | list[str] | set[str],
@@ -137,9 +148,9 @@ def check_upload(data: bytes, name: str | None, allowed: tuple[str, ...] | list[
                         f"The file {shown} is password-protected. Remove the password in Excel/Word and upload again.")
     if kind not in allowed:
         raise UserError("wrong-file-type",
-                        f"Nội dung tệp {shown} là {KIND_LABELS.get(kind, kind)}, không phải {_labels(allowed)} "
+                        f"Nội dung tệp {shown} là {_label(kind)}, không phải {_labels(allowed)} "
                         "(kiểm tra theo nội dung, không theo đuôi tên tệp).",
-                        f"The content of {shown} is {KIND_LABELS.get(kind, kind)}, not {_labels(allowed)} "
+                        f"The content of {shown} is {_label(kind, 'en')}, not {_labels(allowed, 'en')} "
                         "(checked by content, not by the file name).")
     if kind in ("xlsx", "docx", "ods", "zip"):
         _check_zip(data, shown, limit, kind)
