@@ -20,6 +20,7 @@ from chitieu.errors import UserError
 from chitieu.periods import parse_period
 from chitieu.store import query_df, transaction
 from chitieu.store.audit import record
+from chitieu.textnorm import nfc
 from chitieu.store import notify as notify_hook  # issue 13: the inbox and e-mail
 
 
@@ -419,6 +420,36 @@ def attachment(con, user, request_id: int) -> dict | None:
         return None
     return {"file_name": row[0], "kind": row[1], "mime": cycle.ATTACHMENT_MIME.get(row[1], "application/octet-stream"),
             "data": bytes(row[2])}
+
+
+def find_target(con, scheme: str, code: str, year: int, indicator: str, scope: str | None = None) -> tuple[str, str]:
+    """(indicator code, scope) of a target of the locality's plan for `year`, named by its catalogue code
+    or its exact Vietnamese / English name (what the command line asks for); UserError naming the
+    targets when none or several match."""
+    rows = query_df(con, """
+        SELECT DISTINCT t.indicator, t.scope, coalesce(i.name_vi, t.indicator_label, t.indicator) AS name_vi,
+               coalesce(i.name_en, '') AS name_en, min(t.seq) AS seq
+        FROM targets t JOIN plans p USING (plan_id) LEFT JOIN indicators i ON i.code = t.indicator
+        WHERE p.locality_scheme = ? AND p.locality_code = ? AND p.year = ?
+        GROUP BY t.indicator, t.scope, i.name_vi, t.indicator_label, i.name_en ORDER BY seq""",
+                    [scheme, code, int(year)])
+    want = nfc(str(indicator or "")).strip().casefold()
+    hit = rows[(rows["indicator"].str.casefold() == want) | (rows["name_vi"].map(nfc).str.casefold() == want)
+               | (rows["name_en"].str.casefold() == want)]
+    if scope is not None:
+        hit = hit[hit["scope"] == nfc(scope).strip()]
+    if len(hit) == 1:
+        return hit.iloc[0]["indicator"], hit.iloc[0]["scope"]
+    name = _name(con, scheme, code)
+    if hit.empty:
+        shown = "; ".join(f"{i} ({n})" for i, n in zip(rows["indicator"][:12], rows["name_vi"][:12]))
+        raise UserError("unknown-target", f'Kế hoạch năm {year} của {name} không có chỉ tiêu "{indicator}"'
+                        + (f' (phạm vi "{scope}")' if scope else "") + f". Có: {shown or 'không có chỉ tiêu nào'}.",
+                        f'The {year} plan of {name} has no target "{indicator}"'
+                        + (f' (scope "{scope}")' if scope else "") + f". It has: {shown or 'none'}.")
+    scopes = ", ".join(f'"{s}"' for s in hit["scope"])
+    raise UserError("ambiguous-target", f'Chỉ tiêu "{indicator}" có nhiều phạm vi ({scopes}): thêm --scope.',
+                    f'Target "{indicator}" has several scopes ({scopes}): add --scope.')
 
 
 def open_requests_for(con, user) -> pd.DataFrame:
