@@ -17,6 +17,7 @@ from chitieu import settings
 from chitieu.catalogue import default_catalogue
 from chitieu.errors import UserError
 from chitieu.store import open_db
+from chitieu.store.pg import safe_url as safe_location
 from chitieu.store import synth as synth_store
 from chitieu.store.plans import sync_catalogue
 from chitieu.store.units import load_units
@@ -85,9 +86,9 @@ def run(args) -> int:
     t1 = time.perf_counter()
     counts = synth_store.write_synthetic(con, data.localities, data.plans, data.targets, data.actuals)
     t2 = time.perf_counter()
-    size = path.stat().st_size / 2**20 if path.exists() else 0.0
-    print(f"Đã tạo dữ liệu giả lập / synthetic data written: {path}")
+    print(f"Đã tạo dữ liệu giả lập / synthetic data written: {safe_location(path)}")
     for k, v in counts.items():
         print(f"  {k:11} {v:>10,}")
-    print(f"  generate {t1 - t0:.1f} s, write {t2 - t1:.1f} s, file {size:.0f} MiB")
+    size = f", file {path.stat().st_size / 2**20:.0f} MiB" if isinstance(path, Path) and path.exists() else ""
+    print(f"  generate {t1 - t0:.1f} s, write {t2 - t1:.1f} s{size}")
     return 0
