@@ -19,7 +19,8 @@ st.set_page_config(page_title="Chỉ tiêu", page_icon=common.app_icon(), layout
 # login form. Until it exists, everyone may read and write.
 # -------------------------------------------------------------------------------------
 from ui import auth as auth_ui  # noqa: E402  (the login hook: sidebar box, sets session "user")
-auth_ui.login_box()
+user = auth_ui.login_box()
+inbox_slot = st.sidebar.container()  # issue 13: the user's notifications, under the login box (ui/inbox.py)
 
 lang = common.sidebar_filters()["lang"]
 pages = [
@@ -38,4 +39,7 @@ pages = [
     *([st.Page("views/audit.py", title=t("page_audit", lang), icon=":material/history:", url_path="nhat-ky")] if auth_ui.is_admin() else []),  # noqa: E501
 ]
 from ui.errors import run_page  # noqa: E402  (the product's error page: no traceback reaches a visitor)
-run_page(st.navigation(pages, position="sidebar"))
+page = st.navigation(pages, position="sidebar")
+from ui import inbox  # noqa: E402  (filled once the pages are known: its buttons open them)
+inbox.sidebar(user, inbox_slot)
+run_page(page)

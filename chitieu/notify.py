@@ -172,25 +172,20 @@ def body(n: dict, lang: str = "vi") -> str:
     }.get(kind, words)
 
 
-def link(n: dict, lang: str = "vi") -> tuple[str, str]:
-    """(label, relative address) of the page where the reader acts on it."""
-    from urllib.parse import urlencode
+def link(n: dict, lang: str = "vi") -> tuple[str, str, dict]:
+    """(label, page, filters) of where the reader acts on it: page 'locality' with {'year', 'loc'} for an
+    explanation request, 'cycle' with {'year', 'period', 'cycle_loc'} for a cycle step."""
     n = clean(n)
-    year = n.get("year")
-    query = {} if year is None else {"year": int(year)}
+    query: dict = {} if n.get("year") is None else {"year": int(n["year"])}
     if str(n.get("kind", "")).startswith("explain."):
         if n.get("locality_scheme") and n.get("locality_code"):
             query["loc"] = f"{n['locality_scheme']}:{n['locality_code']}"
-        label, path = ("Open the Locality page", "dia-phuong") if lang == "en" else ("Mở trang Địa phương",
-                                                                                      "dia-phuong")
-    else:
-        if n.get("period"):
-            query["period"] = n["period"]
-        label, path = ("Open the Reporting cycle page", "ky-bao-cao") if lang == "en" else ("Mở trang Kỳ báo cáo",
-                                                                                           "ky-bao-cao")
-    if lang == "en":
-        query["lang"] = "en"
-    return label, path + ("?" + urlencode(query) if query else "")
+        return ("Open the Locality page" if lang == "en" else "Mở trang Địa phương"), "locality", query
+    if n.get("period"):
+        query["period"] = n["period"]
+    if n.get("locality_scheme") and n.get("locality_code"):
+        query["cycle_loc"] = f"{n['locality_scheme']}:{n['locality_code']}"  # the cycle page's locality box
+    return ("Open the Reporting cycle page" if lang == "en" else "Mở trang Kỳ báo cáo"), "cycle", query
 
 
 # ---- e-mail ------------------------------------------------------------------------------
@@ -221,17 +216,16 @@ def smtp_config() -> SmtpConfig | None:
 
 
 def email(n: dict, to: str, sender: str, lang: str = "vi") -> EmailMessage:
-    """The e-mail of one notification: subject '[Chỉ tiêu] <title>', the body, what to do, where."""
+    """The e-mail of one notification: subject '[Chỉ tiêu] <title>', the body with what to do and where."""
     msg = EmailMessage()
     msg["Subject"] = f"[Chỉ tiêu] {title(n, lang)}"
     msg["From"] = formataddr(("Chỉ tiêu", sender))
     msg["To"] = to
     msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
-    label, where = link(n, lang)
-    footer = ("This message was sent by the Chỉ tiêu application; the same notification is in your inbox "
-              f"in the application. {label}: {where}" if lang == "en" else
-              "Thư này do ứng dụng Chỉ tiêu gửi tự động; thông báo này cũng có trong hộp thư của bạn trong "
-              f"ứng dụng. {label}: {where}")
+    footer = ("Sent by the Chỉ tiêu application; the same notification is under “Notifications” in the "
+              "application's sidebar." if lang == "en" else
+              "Thư này do ứng dụng Chỉ tiêu gửi tự động; thông báo này cũng có trong mục “Thông báo” ở thanh bên "
+              "của ứng dụng.")
     msg.set_content(f"{title(n, lang)}\n\n{body(n, lang)}\n\n-- \n{footer}\n")
     return msg
 

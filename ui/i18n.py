@@ -324,6 +324,24 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cmp_ge": ("≥", "≥"), "cmp_gt": (">", ">"), "cmp_le": ("≤", "≤"), "cmp_lt": ("<", "<"), "cmp_eq": ("=", "="),
     "cmp_between": ("trong khoảng", "a range"), "cmp_exceed_assigned": ("vượt chỉ tiêu giao", "exceed the assigned"),
     "cmp_qualitative": ("định tính", "qualitative"),
+    # Notifications (issue 13; ui/inbox.py)
+    "inbox_title": ("Thông báo: {n} chưa đọc", "Notifications: {n} unread"),
+    "inbox_title_none": ("Thông báo", "Notifications"),
+    "inbox_empty": ("Chưa có thông báo nào.", "No notifications yet."),
+    "inbox_toast": ("Bạn có {n} thông báo chưa đọc (mục “Thông báo” ở thanh bên).",
+                    "You have {n} unread notifications (“Notifications” in the sidebar)."),
+    "inbox_unread": ("Chưa đọc", "Unread"),
+    "inbox_mark": ("Đã đọc", "Mark read"),
+    "inbox_mark_all": ("Đánh dấu tất cả đã đọc", "Mark all read"),
+    "inbox_more": ("Còn {n} thông báo cũ hơn.", "{n} older notifications not shown."),
+    "inbox_no_address": ("Thông báo được gửi cả qua thư điện tử, nhưng tài khoản này chưa có địa chỉ thư: "
+                         "nhờ quản trị viên thêm.",
+                         "Notifications also go by e-mail, but this account has no e-mail address: ask the "
+                         "administrator to add one."),
+    "inbox_mail_failed": ("{n} thư điện tử thông báo chưa gửi được trong 7 ngày qua: {why}. Chi tiết trong nhật ký "
+                          "máy chủ; kiểm tra các thiết lập CHITIEU_SMTP_*.",
+                          "{n} notification e-mails could not be sent in the last 7 days: {why}. Details in the "
+                          "server log; check the CHITIEU_SMTP_* settings."),
 }
 
 

@@ -198,6 +198,35 @@ def unread_count(con, username: str) -> int:
         cur.close()
 
 
+def total(con, username: str) -> int:
+    cur = con.cursor()
+    try:
+        return int(cur.execute("SELECT count(*) FROM notifications WHERE username = ?", [username]).fetchone()[0])
+    finally:
+        cur.close()
+
+
+def email_of(con, username: str) -> str | None:
+    """The user's e-mail address as stored (users.email), or None."""
+    cur = con.cursor()
+    try:
+        row = cur.execute("SELECT email FROM users WHERE username = ?", [username]).fetchone()
+    finally:
+        cur.close()
+    return row[0] if row else None
+
+
+def set_email(con, username: str, email: str | None, actor: str | None = None) -> None:
+    """Set (or with None clear) a user's e-mail address; audited as user.email. The address is checked
+    first (chitieu.notify.check_email)."""
+    from chitieu.store.audit import record
+    email = notify.check_email(email)
+    with transaction(con) as cur:
+        before = cur.execute("SELECT email FROM users WHERE username = ?", [username]).fetchone()
+        cur.execute("UPDATE users SET email = ? WHERE username = ?", [email, username])
+        record(cur, actor, "user.email", "user", username, {"email": before[0] if before else None}, {"email": email})
+
+
 def mark_read(con, username: str, ids: list[int] | None = None) -> int:
     """Mark the user's own notifications (all, or those among `ids`) read; returns how many changed.
     Another user's ids are left alone (the user name is part of every condition)."""

@@ -5,6 +5,7 @@
     echo "$PW" | python -m loaders users passwd lan --password-stdin --user admin
     python -m loaders users assign lan --locality "Tỉnh Quảng Ngãi" [--replace] --user admin  # or scheme:code
     python -m loaders users disable lan --user admin
+    python -m loaders users email lan --email lan@quangngai.gov.vn --user admin   # notifications by e-mail
     python -m loaders users list
 
 Passwords are read with getpass (asked twice) or one line from stdin with --password-stdin;
@@ -20,13 +21,14 @@ import re
 import sys
 import unicodedata
 
-from chitieu import auth, settings
+from chitieu import auth, notify, settings
 from chitieu.errors import UserError
 from chitieu.store import open_db, require_writable
+from chitieu.store import notify as notify_store
 from chitieu.store import users as user_store
 
 _EXPLICIT = re.compile(r"^(gso_pre2025|gso_2025|unresolved):[A-Za-z0-9._-]{1,64}$")
-ACTIONS = ("add", "passwd", "assign", "disable", "enable", "role", "list")
+ACTIONS = ("add", "passwd", "assign", "disable", "enable", "role", "email", "list")
 
 
 def add_user_option(parser) -> None:
@@ -45,6 +47,7 @@ def register(sub) -> None:
                    help="scheme:code, a code or an exact name; repeat for several")
     p.add_argument("--replace", action="store_true", help="assign: replace the localities instead of adding")
     p.add_argument("--display-name", help="full name shown in the app")
+    p.add_argument("--email", help="e-mail address for notifications (add, email; \"\" clears it)")
     p.add_argument("--password-stdin", action="store_true", help="read the password as one line from stdin")
     add_user_option(p)
     p.set_defaults(func=run)
@@ -124,8 +127,11 @@ def run(args) -> int:
             raise UserError("user-exists", f'Đã có người dùng "{name}".', f'User "{name}" already exists.')
         role = auth.check_role(args.role or "viewer")
         localities = resolve_localities(con, args.locality)
+        notify.check_email(args.email)  # a bad address is refused before anything is written
         password_hash = auth.hash_password(read_password(args.password_stdin))
         user_store.add_user(con, name, role, password_hash, args.display_name, localities, actor=actor)
+        if args.email:
+            notify_store.set_email(con, name, args.email, actor=actor)
         print(f"Đã tạo / created {name} ({role})")
         if role in ("analyst", "leader") and not localities:
             print("Chú ý: chưa gán địa phương nào (users assign) / no localities assigned yet", file=sys.stderr)
@@ -140,6 +146,10 @@ def run(args) -> int:
         print("; ".join(f"{s}:{c}" for s, c in after))
     elif args.action in ("disable", "enable"):
         user_store.set_disabled(con, name, args.action == "disable", actor=actor)
+    elif args.action == "email":  # issue 13: where notifications go by e-mail
+        if args.email is None:
+            raise UserError("email-needed", "Thiếu --email (\"\" để xoá địa chỉ).", "--email is needed (\"\" clears it).")
+        notify_store.set_email(con, name, args.email, actor=actor)
     elif args.action == "role":
         user_store.set_role(con, name, auth.check_role(args.role or ""), actor=actor)
     print(f"Đã cập nhật / updated {name}")
