@@ -91,12 +91,11 @@ def _item(n: dict, username: str, lang: str) -> None:
     st.markdown(("**" + head + "**" if fresh else head) + "  \n" + common._md_escape(notify.body(n, lang)))
     st.caption(" · ".join(x for x in (_when(n.get("created_at")), t("inbox_unread", lang) if fresh else "") if x))
     label, page, query = notify.link(n, lang)
-    left, right = st.columns([3, 2]) if fresh else (st.container(), None)
-    left.button(label, key=f"inbox_open_{nid}", on_click=_open, args=(username, nid, page, query),
-                type="tertiary", icon=":material/arrow_forward:")
-    if right is not None:
-        right.button(t("inbox_mark", lang), key=f"inbox_read_{nid}", on_click=_mark, args=(username, [nid]),
-                     type="tertiary", icon=":material/done:")
+    st.button(label, key=f"inbox_open_{nid}", on_click=_open, args=(username, nid, page, query),  # the sidebar is
+              type="tertiary", icon=":material/arrow_forward:")                                    # narrow: stacked
+    if fresh:
+        st.button(t("inbox_mark", lang), key=f"inbox_read_{nid}", on_click=_mark, args=(username, [nid]),
+                  type="tertiary", icon=":material/done:")
 
 
 def _admin_lines(con, user: auth.User, lang: str) -> None:

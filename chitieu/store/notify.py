@@ -165,6 +165,8 @@ def deliver(con, ids: list[int], config: notify.SmtpConfig, lang: str | None = N
         sent = [i for (i, _), r in zip(batch, results) if r is None]
         failed = [(i, r) for (i, _), r in zip(batch, results) if r is not None]
         out["sent"], out["failed"] = len(sent), len(failed)
+        if not batch:  # nobody concerned has an address
+            return out
         with transaction(con) as cur:
             if sent:
                 cur.execute("UPDATE notifications SET emailed_at = current_timestamp, email_error = NULL "
