@@ -11,12 +11,14 @@
 """
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import os
 import socket
 import subprocess
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -191,7 +193,45 @@ def test_a_submission_arrives_by_email_in_vietnamese(smtp_server):
     assert "xa đã giải trình: “Đang chờ Chi cục Thống kê.”" in smtp_server.got[-1][1].get_content()
 
 
-def test_mail_server_down_leaves_the_step_done_and_the_inbox_written(monkeypatch):
+class SlowInbox(Inbox):
+    """Holds every message until the test lets it through."""
+
+    def __init__(self):
+        super().__init__()
+        self.release = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 60)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_the_step_does_not_wait_for_the_mail_server(monkeypatch):
+    from aiosmtpd.controller import Controller
+    handler = SlowInbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        monkeypatch.setenv("CHITIEU_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("CHITIEU_SMTP_PORT", str(controller.port))
+        monkeypatch.setenv("CHITIEU_SMTP_STARTTLS", "0")
+        con = fresh_db()
+        u = people(con)
+        notify_store.set_email(con, "ld_qn", "ld.qn@quangngai.gov.vn", actor="admin")
+        assert cycle_store.act(con, u["xa"], "submit", *TK, 2022, "H1") == "submitted"
+        sending = notify_store._THREADS[-1]
+        assert sending.is_alive() and handler.got == []                   # done, while the server still holds it
+        assert notify_store.unread_count(con, "ld_qn") == 1
+        handler.release.set()
+        notify_store.drain()
+        assert [to for to, _ in handler.got] == [["ld.qn@quangngai.gov.vn"]]
+    finally:
+        handler.release.set()
+        controller.stop()
+
+
+def test_mail_server_down_leaves_the_step_done_and_the_inbox_written(monkeypatch, caplog):
+    monkeypatch.setenv("CHITIEU_SMTP_PASSWORD", "mat-khau-may-chu-thu")
+    monkeypatch.setenv("CHITIEU_SMTP_USER", "chitieu")
     monkeypatch.setenv("CHITIEU_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("CHITIEU_SMTP_PORT", str(free_port()))          # nothing listens there
     monkeypatch.setenv("CHITIEU_SMTP_STARTTLS", "0")
@@ -208,6 +248,8 @@ def test_mail_server_down_leaves_the_step_done_and_the_inbox_written(monkeypatch
     assert failed["n"] == 1
     assert notify.failure_text(failed["error"], notify.smtp_config()).startswith("không kết nối được máy chủ thư 127.0.0.1:")
     assert recent(con, action="notify.email_failed").iloc[0]["actor"] == "system"
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name == "chitieu")
+    assert "e-mail: cannot reach 127.0.0.1" in logged and "mat-khau-may-chu-thu" not in logged
 
 
 def pd_isna(value) -> bool:
