@@ -2,7 +2,8 @@
 
 - One DuckDB connection per process (st.cache_resource around chitieu.store.open_db); every
   read goes through chitieu.store.reads, which takes a cursor per query.
-- Reads are cached with st.cache_data keyed by database path, data version and arguments;
+- Reads are cached (st.cache_resource: one shared object, each caller a copy-on-write handle)
+  keyed by database path, data version and arguments;
   `after_write()` moves the version on (chitieu.store.version), so a stored plan or upload
   shows at once in every session and process, and sessions share what another computed.
 - Filters live in st.session_state *and* in st.query_params, so the address bar is a link to
@@ -11,6 +12,7 @@
 """
 from __future__ import annotations
 
+import copy
 import importlib
 import threading
 from pathlib import Path
@@ -64,11 +66,46 @@ def con():
         st.stop()
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _shared(fn_name: str, db: str, version: int, *args, **kwargs):
+    return getattr(reads, fn_name)(_connection(db), *args, **kwargs)
+
+
 def cached(fn_name: str, db: str, version: int, *args, **kwargs):
     """Cached call of chitieu.store.reads.<fn_name>(connection, *args) for database `db` at data
-    `version` (shared by every session; a write anywhere moves the version on)."""
-    return getattr(reads, fn_name)(_connection(db), *args, **kwargs)
+    `version` (shared by every session; a write anywhere moves the version on).
+
+    The result is kept as one object (st.cache_resource), not pickled and copied on every hit as
+    st.cache_data does (that copy was most of a cached read's cost); each caller gets its own handle."""
+    return own(_shared(fn_name, db, version, *args, **kwargs))
+
+
+def own(value):
+    """A caller's own handle on a shared cached value. A DataFrame or Series is a lazy copy: with
+    pandas' copy-on-write it costs nothing until the caller changes it, and a change never reaches
+    the shared object. Lists and sets are copied, a dict's values get their own handles."""
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        return value.copy(deep=False)
+    if isinstance(value, dict):
+        return {k: own(v) for k, v in value.items()}
+    if isinstance(value, (list, set)):
+        return copy.copy(value)
+    return value
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _derived(name: str, db: str, version: int, *args):
+    module, fn = name.split(":")
+    return getattr(importlib.import_module(module), fn)(*args)
+
+
+def derived(fn: Callable, *args):
+    """fn(*args), computed once per data version and arguments and shared by every session: for
+    what a page derives from its reads (roll-ups, rankings) that would otherwise be redone on every
+    view. fn is a module-level function that reads through `read` (the same version) and draws
+    nothing; its arguments are plain values (year, period, province, language)."""
+    version = _run_version(con())
+    return own(_derived(f"{fn.__module__}:{fn.__qualname__}", db_path(), version, *args))
 
 
 def read(fn_name: str, *args, **kwargs):
@@ -113,7 +150,8 @@ def after_write() -> None:
     if (ctx := get_script_run_ctx()) is not None:
         ctx._chitieu_version = None  # the rest of this run reads the new version
     st.cache_data.clear()
-    _figure.clear()
+    for shared in (_shared, _derived, _published, _demonstration, _figure):
+        shared.clear()
 
 
 # ---------------------------------------------------------------- query-string filters
@@ -298,7 +336,7 @@ def _demo_uploads(db: str, version: int):
 def demo_uploads():
     """The stored uploads of illustrative figures (bundled sample data) that are switched on."""
     c = con()
-    return _demo_uploads(db_path(), data_version(c))
+    return _demo_uploads(db_path(), _run_version(c))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -310,7 +348,7 @@ def _seed_plans(db: str, version: int) -> tuple[str, ...]:
 def demo_available() -> bool:
     """Is there anything illustrative to show or hide (the bundled plans, the bundled illustrative file)?"""
     c = con()
-    return bool(_seed_plans(db_path(), data_version(c))) or not demo_uploads().empty
+    return bool(_seed_plans(db_path(), _run_version(c))) or not demo_uploads().empty
 
 
 def show_demo() -> bool:
@@ -337,12 +375,12 @@ def without_illustrative(rows):
 _VERDICT_COLS = ("status", "percent", "rule", "severity", "period_vi", "period_en")
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@st.cache_resource(show_spinner=False, max_entries=128)
 def _published(db: str, version: int, *args, **kwargs):
     return without_illustrative(cached("status_table", db, version, *args, **kwargs))
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@st.cache_resource(show_spinner=False, max_entries=128)
 def _demonstration(db: str, version: int, *args, **kwargs):
     from chitieu.periods import parse_period
     from loaders.actuals.sample import demo_figures
@@ -360,10 +398,10 @@ def _demonstration(db: str, version: int, *args, **kwargs):
 def statuses(*args, **kwargs):
     """reads.status_table(...) as the reader chose to see it: the bundled plans with illustrative
     figures for the targets without one (the demonstration), or published figures only."""
-    c = con()
+    version = _run_version(con())
     if show_demo():
-        return _demonstration(db_path(), data_version(c), *args, **kwargs)
-    return _published(db_path(), data_version(c), *args, **kwargs)
+        return own(_demonstration(db_path(), version, *args, **kwargs))
+    return own(_published(db_path(), version, *args, **kwargs))
 
 
 def has_figures(code: str, period: str, province: str | None) -> bool:
@@ -452,11 +490,36 @@ def why(r: dict, language: str) -> None:
     cycle_ui.why_extra(r, language)
 
 
-def status_list(rows, language: str, with_locality: bool = False, limit: int = 50) -> None:
-    """Each target as an expander titled by its status (icon + words); opening it shows why."""
-    for r in rows.head(limit).to_dict("records"):
-        with st.expander(status_title(r, language, with_locality)):
-            why(r, language)
+def status_list(rows, language: str, with_locality: bool = False, limit: int = 50, lazy: str | None = None
+                ) -> None:
+    """Each target as an expander titled by its status (icon + words); opening it shows why.
+
+    lazy: a key prefix; each "why" is then drawn only once its expander is opened (see `expander`),
+    instead of being built and sent, closed, with every view."""
+    for i, r in enumerate(rows.head(limit).to_dict("records")):
+        title = status_title(r, language, with_locality)
+        if lazy is None:
+            with st.expander(title):
+                why(r, language)
+            continue
+        box = expander(title, key=f"{lazy}_{r.get('target_id', i)}")
+        if box.open:
+            with box:
+                why(r, language)
+
+
+def expander(label: str, key: str, *, expanded: bool = False, where=None, **kw):
+    """An expander whose content the caller draws only while it is open:
+
+        box = common.expander(label, key="...")
+        if box.open:
+            with box:
+                ...
+
+    A closed st.expander's content is still built and sent with every view (most of the overview's
+    cost: the "why" of 50 targets and three tables nobody had opened). This one keeps its open state
+    (per session, under `key`); opening it reruns the page, which then draws the content."""
+    return (where or st).expander(label, expanded=expanded, key=key, on_change="rerun", **kw)
 
 
 TABLE_ROWS = 1000

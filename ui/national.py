@@ -67,17 +67,40 @@ def _link(key: str, f: dict, province: str | None) -> str:
     return "dia-phuong?" + urlencode({"loc": key, "year": f["year"], "prov": province or "", "lang": f["lang"]})
 
 
-def _units_table(units, lang: str, f: dict, key: str, with_province: bool) -> None:
+def _units_table(units, lang: str, key: str, with_province: bool) -> None:
     cols = {"rank": t("nat_rank", lang), "locality_name": t("locality", lang)}
     if with_province:
         cols["province"] = t("province", lang)
     cols.update({"targets": t("nat_targets", lang), "share_met": t("nat_share_met", lang),
                  "share_behind": t("nat_share_behind", lang), "share_no_data": t("nat_share_no_data", lang),
                  "link": t("nat_link", lang)})
-    view = units.assign(link=[_link(k, f, p) for k, p in zip(units["key"], units["province"])])
-    common.table(view, cols, numbers=["targets"], percents=["share_met", "share_behind", "share_no_data"],
+    common.table(units, cols, numbers=["targets"], percents=["share_met", "share_behind", "share_no_data"],
                  key=key, column_config={cols["link"]: st.column_config.LinkColumn(
                      cols["link"], display_text=t("nat_open", lang))})
+
+
+def summary(year: int, period: str, province: str | None, lang: str) -> dict | None:
+    """What the roll-up overview shows, from the counts of one data version (no Streamlit output):
+    totals, the bars by unit and by area, every unit ranked (with its link), the provinces ranked
+    (whole country), the best and worst. Shared by every session through common.derived."""
+    counts = common.read("rollup_counts", year, period, province)
+    if counts.empty:
+        return None
+    if province:  # one bar per locality would be ~100: the TOP most behind
+        per_loc = rollup.table(counts, ["key", "locality_name"])
+        worst = per_loc.sort_values(["behind", "locality_name"], ascending=[False, True]).head(TOP)["key"]
+        bars = rollup.by_status(counts[counts["key"].isin(worst)], "locality_name")
+    else:
+        bars = rollup.by_status(counts, "province")
+    areas = counts.assign(area=counts["category"].map(lambda c: category_label(c, lang)))
+    units = rollup.ranking(rollup.table(counts, ["key", "locality_name", "level", "province"]))
+    f = {"year": year, "lang": lang}
+    units = units.assign(link=[_link(k, f, p) for k, p in zip(units["key"], units["province"])])
+    best, worst = rollup.top_bottom(units, SHOW)
+    return {"totals": rollup.totals(counts), "n_loc": counts["key"].nunique(),
+            "n_prov": counts["province"].nunique(), "bars": bars, "areas": rollup.by_status(areas, "area"),
+            "units": units, "provinces": None if province else rollup.ranking(rollup.table(counts, ["province"])),
+            "best": best, "worst": worst}
 
 
 def overview(f: dict) -> bool:
@@ -86,13 +109,12 @@ def overview(f: dict) -> bool:
     lang, year, period, province = f["lang"], f["year"], f["period"], f["province"]
     if year is None or _scope(f) <= MANY:
         return False
-    counts = common.read("rollup_counts", year, period, province)
-    if counts.empty:
+    s = common.derived(summary, year, period, province, lang)
+    if s is None:
         return False
-    tot = rollup.totals(counts)
-    n_loc = counts["key"].nunique()
+    tot, n_loc = s["totals"], s["n_loc"]
     where = (t("nat_where_province", lang, p=province) if province else
-             t("nat_where_country", lang, p=counts["province"].nunique()))
+             t("nat_where_country", lang, p=s["n_prov"]))
     st.caption(t("nat_caption", lang, year=year, period=common.period_label(period, lang), n=num(tot["total"]),
                  m=num(n_loc), where=where))
     for col, group, status in zip(st.columns(4), rollup.GROUPS, ("met", "on_track", "not_met", "no_data")):
@@ -102,36 +124,30 @@ def overview(f: dict) -> bool:
         col.caption(t("share_of_targets", lang, share=share, total=num(tot["total"])))
 
     left, right = st.columns(2)
-    if province:  # one bar per locality would be ~100: the TOP most behind
-        per_loc = rollup.table(counts, ["key", "locality_name"])
-        worst = per_loc.sort_values(["behind", "locality_name"], ascending=[False, True]).head(TOP)["key"]
-        bars = rollup.by_status(counts[counts["key"].isin(worst)], "locality_name")
-        common.chart("status_counts_chart", bars, t("chart_status_by", lang, what=t("by_locality", lang).lower()),
+    if province:
+        common.chart("status_counts_chart", s["bars"], t("chart_status_by", lang, what=t("by_locality", lang).lower()),
                      lang, key="nat_by_unit", where=left)
         left.caption(t("top_n_note", lang, n=TOP, total=n_loc))
     else:
-        common.chart("status_counts_chart", rollup.by_status(counts, "province"),
+        common.chart("status_counts_chart", s["bars"],
                      t("chart_status_by", lang, what=t("nat_by_province", lang).lower()), lang, key="nat_by_unit",
                      where=left)
-    areas = counts.assign(area=counts["category"].map(lambda c: category_label(c, lang)))
-    common.chart("status_counts_chart", rollup.by_status(areas, "area"),
+    common.chart("status_counts_chart", s["areas"],
                  t("chart_status_by", lang, what=t("by_category", lang).lower()), lang, key="nat_by_area", where=right)
 
     st.subheader(t("nat_ranking", lang))
     st.caption(t("nat_ranking_note", lang))
-    units = rollup.ranking(rollup.table(counts, ["key", "locality_name", "level", "province"]))
+    units = s["units"]
     if not province:  # the provinces first: 34 rows
-        provs = rollup.ranking(rollup.table(counts, ["province"]))
-        common.table(provs, {"rank": t("nat_rank", lang), "province": t("province", lang),
-                             "targets": t("nat_targets", lang), "share_met": t("nat_share_met", lang),
-                             "share_behind": t("nat_share_behind", lang),
-                             "share_no_data": t("nat_share_no_data", lang)},
+        common.table(s["provinces"], {"rank": t("nat_rank", lang), "province": t("province", lang),
+                                      "targets": t("nat_targets", lang), "share_met": t("nat_share_met", lang),
+                                      "share_behind": t("nat_share_behind", lang),
+                                      "share_no_data": t("nat_share_no_data", lang)},
                      numbers=["targets"], percents=["share_met", "share_behind", "share_no_data"], key="nat_provs")
-    best, worst = rollup.top_bottom(units, SHOW)
     c1, c2 = st.columns(2)
-    for col, part, title in ((c1, best, "nat_best"), (c2, worst, "nat_worst")):
+    for col, part, title in ((c1, s["best"], "nat_best"), (c2, s["worst"], "nat_worst")):
         col.markdown(f"**{t(title, lang, n=len(part))}**")
-        col.markdown("\n".join(f"{r.rank}. [{common._md_escape(r.locality_name)}]({_link(r.key, f, r.province)})"
+        col.markdown("\n".join(f"{r.rank}. [{common._md_escape(r.locality_name)}]({r.link})"
                                f" — {pct(r.share_met)} {t('kpi_met', lang).lower()}"
                                for r in part.itertuples()))
 
@@ -140,14 +156,14 @@ def overview(f: dict) -> bool:
     if query:
         st.caption(t("nat_found" if len(found) else "nat_none_found", lang, n=len(found), q=query))
     with st.expander(t("nat_all_units", lang, n=len(units)), expanded=bool(query)):
-        _units_table(found, lang, f, "nat_units", with_province=not province)
+        _units_table(found, lang, "nat_units", with_province=not province)
 
     st.subheader(t("most_behind", lang))
     behind = common.read("most_behind", year, period, province, SHOW)
     if behind.empty:
         common.empty_state(t("none_behind", lang))
     else:
-        common.status_list(behind, lang, with_locality=True, limit=SHOW)
+        common.status_list(behind, lang, with_locality=True, limit=SHOW, lazy="nat_why")  # drawn once opened
     return True
 
 

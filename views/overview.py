@@ -39,18 +39,20 @@ behind = rows[rows["status"].isin(["not_met", "at_risk"])].sort_values(["severit
                                                                        ascending=[False, True])
 if behind.empty:
     common.empty_state(t("none_behind", lang))
-else:
-    common.status_list(behind, lang, with_locality=True, limit=5)
-    with st.expander(t("details", lang)):
-        common.status_list(behind.iloc[5:], lang, with_locality=True, limit=45)
-        common.table(behind.assign(name=[indicator_name(r, lang) for r in behind.to_dict("records")],
-                                   actual_text=common.actual_text(behind, lang),
-                                   target=[target_text(c, v, h, u, lang) for c, v, h, u in
-                                           zip(behind["comparator"], behind["value"], behind["value_high"],
-                                               behind["unit"])]),
-                     dict(zip(["locality_name", "name", "target", "actual_text", "percent"],
-                              common.headers(lang, "locality", "indicator", "target", "actual", "percent"))),
-                     percents=["percent"], wide=["locality_name", "name", "actual_text"])
+else:  # each "why", the details and the counts table are drawn once opened (common.expander)
+    common.status_list(behind, lang, with_locality=True, limit=5, lazy="why_top")
+    details = common.expander(t("details", lang), key="ov_details")
+    if details.open:
+        with details:
+            common.status_list(behind.iloc[5:], lang, with_locality=True, limit=45, lazy="why_more")
+            common.table(behind.assign(name=[indicator_name(r, lang) for r in behind.to_dict("records")],
+                                       actual_text=common.actual_text(behind, lang),
+                                       target=[target_text(c, v, h, u, lang) for c, v, h, u in
+                                               zip(behind["comparator"], behind["value"], behind["value_high"],
+                                                   behind["unit"])]),
+                         dict(zip(["locality_name", "name", "target", "actual_text", "percent"],
+                                  common.headers(lang, "locality", "indicator", "target", "actual", "percent"))),
+                         percents=["percent"], wide=["locality_name", "name", "actual_text"])
 
 TOP = 15
 by_loc = charts.status_counts(rows, "locality_name")
@@ -67,6 +69,8 @@ if n_loc > TOP:
     left.caption(t("top_n_note", lang, n=TOP, total=n_loc))
 common.chart("status_counts_chart", by_cat, t("chart_status_by", lang, what=t("by_category", lang).lower()), lang,
              key="by_category", where=right)
-with st.expander(t("counts_table", lang)):  # the same counts as numbers, every status in words
-    common.counts_table(by_loc, lang)
-    common.counts_table(by_cat, lang)
+counts = common.expander(t("counts_table", lang), key="ov_counts")
+if counts.open:  # the same counts as numbers, every status in words
+    with counts:
+        common.counts_table(by_loc, lang)
+        common.counts_table(by_cat, lang)

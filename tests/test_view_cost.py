@@ -1,0 +1,120 @@
+"""Less work per view (issue 14): what sessions share and what a view leaves undrawn.
+
+- Cached reads and what pages derive from them (ui/common.py: `cached`, `derived`, the statuses
+  as shown) are kept once per process for a data version and handed to every session; a write
+  anywhere moves the version on, so the next view shows it — also a write that did not pass
+  through this process (no `after_write()` here: only the version can tell).
+- Each caller gets its own handle: changing a result never changes what the next session gets.
+- What the overview keeps closed (the "why" of each target, the details, the counts table) is
+  drawn once opened, and then says the same as before.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from chitieu.store import close_db, open_db, reads
+from chitieu.store.actuals import undo_upload
+from chitieu.store.version import data_version
+from tests.conftest import make_demo_db
+from tests.test_pages import SNAKE, every_text, texts
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _app(db, monkeypatch, **query) -> AppTest:
+    monkeypatch.setenv("CHITIEU_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.query_params.update(query)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _metrics(at: AppTest) -> dict[str, int]:
+    return {m.label: int(str(m.value).replace(".", "")) for m in at.metric}
+
+
+def _key(expander) -> str:
+    """The key a page gave an expander (Streamlit ends the element id with it; '' without one)."""
+    parts = expander.proto.id.split("-", 2)
+    return parts[2] if len(parts) == 3 else ""
+
+
+def _open(at: AppTest, *keys: str) -> AppTest:
+    for k in keys:
+        at.session_state[k] = True  # what a click on the expander does
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_write_from_elsewhere_shows_on_the_overview_at_the_next_view(tmp_path, monkeypatch):
+    db = make_demo_db(tmp_path / "write.duckdb")
+    at = _app(db, monkeypatch, year="2022")
+    before = _metrics(at)
+    total = sum(before.values())
+    no_data = next(k for k in before if "Chưa có số liệu" in k)
+    assert total == 24 and before[no_data] < total
+    # Another process undoes the upload that carried every figure: its transaction moves the data
+    # version on; nothing in this process is told or cleared.
+    con = open_db(db)
+    version = data_version(con)
+    upload_id = int(con.cursor().execute("SELECT max(upload_id) FROM uploads").fetchone()[0])
+    undo_upload(con, upload_id, "admin")
+    assert data_version(con) > version
+    at.run()
+    after = _metrics(at)
+    assert after[no_data] == sum(after.values()) == total, after
+    assert not [e for e in at.expander if e.label.startswith("✘")], "nothing is behind without figures"
+    close_db(db)
+
+
+def test_a_reader_changing_a_shared_result_does_not_change_the_next_one():
+    from ui.common import own
+    shared = pd.DataFrame({"status": ["met", "not_met"], "n": [3, 4]})
+    mine = own(shared)
+    mine["status"] = "no_data"
+    mine.loc[0, "n"] = 99
+    mine.iloc[1, 1] = -1
+    assert list(shared["status"]) == ["met", "not_met"] and list(shared["n"]) == [3, 4]
+    lists = own({"rows": shared, "years": [2022, 2023]})
+    lists["years"].append(2024)
+    lists["rows"]["n"] = 0
+    assert list(shared["n"]) == [3, 4]
+
+
+def test_the_overview_draws_a_why_once_it_is_opened(demo_db, monkeypatch):
+    at = _app(demo_db, monkeypatch, year="2022")
+    behind = [e for e in at.expander if e.label.startswith("✘")]
+    assert len(behind) == 5
+    assert "Câu trong kế hoạch" not in texts(at), "closed: not built, not sent"
+    first = _key(behind[0])
+    at = _open(at, first)
+    opened = next(e for e in at.expander if _key(e) == first)
+    said = "\n".join(m.value for m in opened.markdown)
+    assert "Câu trong kế hoạch" in said and "Cách đánh giá" in said, said
+    assert "Huyện Ba Tơ" in opened.label and "Tỷ lệ hộ nghèo" in opened.label
+    # The other four stay closed and undrawn.
+    assert sum("Câu trong kế hoạch" in m.value for m in at.markdown) == 1
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_overview_details_and_counts_read_well_once_opened(bundled_db, monkeypatch, lang):
+    at = _app(bundled_db, monkeypatch, lang=lang)
+    assert not at.dataframe, "the tables are drawn once their expander is opened"
+    at = _open(at, "ov_details", "ov_counts")
+    assert len(at.dataframe) == 3  # the targets behind, the counts by locality and by area
+    counts = at.dataframe[-1].value
+    assert int(counts.iloc[:, 1].sum()) == sum(_metrics(at).values())  # every target counted once, by area
+    why_keys = [_key(e) for e in at.expander if _key(e).startswith("why_")]
+    assert len(why_keys) > 5  # the first five and the ones in the details
+    at = _open(at, *why_keys)
+    text = every_text(at)
+    assert ("Câu trong kế hoạch" if lang == "vi" else "Plan sentence") in text
+    assert re.findall(r".{0,40}\b(?:None|nan)\b.{0,20}", text) == []
+    assert SNAKE.findall(text) == []
