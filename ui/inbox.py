@@ -56,8 +56,8 @@ def sidebar(user: auth.User | None, where=None) -> None:
     lang = common.lang()
     try:
         con = common.con()
-        unread = store.unread_count(con, user.username)
-        rows = store.inbox(con, user.username, limit=SHOWN + 1)
+        rows = store.inbox(con, user.username, limit=SHOWN)
+        unread = 0 if rows.empty else int(rows["unread"].iloc[0])
     except Exception as exc:  # noqa: BLE001 - the inbox must never stop a page
         log.warning("inbox of %s not shown (%s)", user.username, exc)
         return
@@ -74,10 +74,10 @@ def sidebar(user: auth.User | None, where=None) -> None:
         if unread:
             st.button(t("inbox_mark_all", lang), key="inbox_read_all", on_click=_mark, args=(user.username, None),
                       type="tertiary", icon=":material/done_all:")
-        for r in rows.head(SHOWN).to_dict("records"):
+        for r in rows.to_dict("records"):
             _item(notify.clean(r), user.username, lang)
-        if len(rows) > SHOWN:
-            st.caption(t("inbox_more", lang, n=max(0, store.total(con, user.username) - SHOWN)))
+        if int(rows["total"].iloc[0]) > SHOWN:
+            st.caption(t("inbox_more", lang, n=int(rows["total"].iloc[0]) - SHOWN))
 
 
 def _item(n: dict, username: str, lang: str) -> None:

@@ -185,8 +185,10 @@ def deliver(con, ids: list[int], config: notify.SmtpConfig, lang: str | None = N
 # ---- the reader's inbox ------------------------------------------------------------------------
 
 def inbox(con, username: str, limit: int = 50):
-    """The user's notifications, newest first, with the indicator's names in both languages."""
-    return query_df(con, "SELECT n.*, coalesce(i.name_vi, n.indicator_name) AS name_vi, i.name_en "
+    """The user's newest notifications first, with the indicator's names in both languages, and on every
+    row `unread` and `total`: the user's counts over all their notifications (one query per page run)."""
+    return query_df(con, "SELECT n.*, coalesce(i.name_vi, n.indicator_name) AS name_vi, i.name_en, "
+                         "count(*) FILTER (WHERE n.read_at IS NULL) OVER () AS unread, count(*) OVER () AS total "
                          "FROM notifications n LEFT JOIN indicators i ON i.code = n.indicator "
                          "WHERE n.username = ? ORDER BY n.notification_id DESC LIMIT ?", [username, int(limit)])
 
