@@ -202,14 +202,6 @@ def unread_count(con, username: str) -> int:
         cur.close()
 
 
-def total(con, username: str) -> int:
-    cur = con.cursor()
-    try:
-        return int(cur.execute("SELECT count(*) FROM notifications WHERE username = ?", [username]).fetchone()[0])
-    finally:
-        cur.close()
-
-
 def email_of(con, username: str) -> str | None:
     """The user's e-mail address as stored (users.email), or None."""
     cur = con.cursor()
