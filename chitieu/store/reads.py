@@ -175,7 +175,7 @@ def target_rows(con, year: int | None, months: int, locality: tuple[str, str] | 
                  AND k.locality_code = a.locality_code AND k.indicator = a.indicator
                  AND k.scope = a.scope AND k.year = a.year
             LEFT JOIN uploads u ON u.upload_id = a.upload_id
-            WHERE a.active AND u.undone_at IS NULL AND (? IS NULL OR a.year = ?)),
+            WHERE a.active AND u.undone_at IS NULL AND (CAST(? AS INTEGER) IS NULL OR a.year = ?)),
         nv AS (SELECT locality_scheme, locality_code, indicator, scope, year, period,
                       count(DISTINCT value) AS n_values
                FROM act WHERE NOT ? GROUP BY locality_scheme, locality_code, indicator, scope, year, period),
