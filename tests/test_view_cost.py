@@ -118,3 +118,23 @@ def test_the_overview_details_and_counts_read_well_once_opened(bundled_db, monke
     assert ("Câu trong kế hoạch" if lang == "vi" else "Plan sentence") in text
     assert re.findall(r".{0,40}\b(?:None|nan)\b.{0,20}", text) == []
     assert SNAKE.findall(text) == []
+
+
+def test_overview_parts_count_every_target_once_and_draw_the_localities_most_behind():
+    from ui.charts import overview_parts
+    statuses = ["met", "not_met", "at_risk", "no_data", "on_track", "exceeded", "not_assessable"]
+    rows = pd.DataFrame({
+        "locality_code": [f"L{i % 20}" for i in range(140)], "locality_name": [f"Xã {i % 20}" for i in range(140)],
+        "category": ["economy", "social"] * 70, "status": [statuses[i % 7] for i in range(140)],
+        "percent": [float(i) for i in range(140)]})
+    rows.loc[rows["locality_code"] == "L3", "status"] = "not_met"  # the locality furthest behind
+    rows["severity"] = rows["status"].isin(["not_met", "at_risk"]).astype(int)
+    v = overview_parts(rows, "vi", top=15)
+    assert sum(v["groups"].values()) == v["n"] == 140 and v["m"] == 20
+    assert v["groups"]["behind"] == len(v["behind"]) == int(rows["status"].isin(["not_met", "at_risk"]).sum())
+    assert list(v["behind"]["percent"]) == sorted(v["behind"]["percent"])  # furthest behind first
+    assert v["n_loc"] == 20 and v["by_loc"]["locality_name"].nunique() == 15
+    assert "Xã 3" in set(v["by_loc"]["locality_name"])
+    assert int(v["by_cat"]["n"].sum()) == 140 and set(v["by_cat"]["area"]) == {"Kinh tế", "Văn hóa - xã hội"}
+    drawn = {y.replace("<br>", " ") for tr in v["fig_loc"].data for y in tr.y}
+    assert len(drawn) == 15 and "Xã 3" in drawn

@@ -342,5 +342,31 @@ def status_counts(rows: pd.DataFrame, group_col: str) -> pd.DataFrame:
     return rows.groupby([group_col, "status"]).size().reset_index(name="n")
 
 
-__all__ = ["bullet_chart", "empty_figure", "ranking_chart", "status_counts", "status_counts_chart",
-           "status_heatmap", "target_actual_bars", "timeline_chart", "wrap", "STATUS_ORDER", "STATUS_INFO"]
+def overview_parts(rows: pd.DataFrame, lang: str = "vi", top: int = 15) -> dict:
+    """Pure: what the overview draws from its status rows, computed once per data version and shared
+    by every session (ui.common.overview_parts). The counts in the four groups of chitieu.rollup,
+    the targets most behind (furthest first), the counts by locality (the `top` most behind when
+    there are more) and by area, and their two figures, built once (Plotly validates every property
+    it is given: building a figure cost more than drawing it)."""
+    from chitieu.rollup import GROUPS
+    behind = rows[rows["status"].isin(GROUPS["behind"])].sort_values(["severity", "percent"],
+                                                                    ascending=[False, True])
+    by_loc = status_counts(rows, "locality_name")
+    n_loc = by_loc["locality_name"].nunique()
+    if n_loc > top:  # never thousands of bars: the localities most behind
+        worst = (by_loc[by_loc["status"].isin(GROUPS["behind"])].groupby("locality_name")["n"].sum()
+                 .sort_values(ascending=False).head(top).index)
+        by_loc = by_loc[by_loc["locality_name"].isin(worst)]
+    by_cat = status_counts(rows.assign(area=rows["category"].map(lambda c: category_label(c, lang))), "area")
+    title = t("chart_status_by", lang, what=t("by_locality", lang).lower())
+    return {"n": len(rows), "m": rows["locality_code"].nunique(),
+            "groups": {g: int(rows["status"].isin(members).sum()) for g, members in GROUPS.items()},
+            "behind": behind, "by_loc": by_loc, "n_loc": n_loc, "top": top, "by_cat": by_cat,
+            "fig_loc": status_counts_chart(by_loc, title, lang),
+            "fig_cat": status_counts_chart(by_cat, t("chart_status_by", lang, what=t("by_category", lang).lower()),
+                                           lang)}
+
+
+__all__ = ["bullet_chart", "empty_figure", "overview_parts", "ranking_chart", "status_counts",
+           "status_counts_chart", "status_heatmap", "target_actual_bars", "timeline_chart", "wrap", "STATUS_ORDER",
+           "STATUS_INFO"]

@@ -135,6 +135,11 @@ def _figure(builder: str, rows, title: str, language: str):
     return getattr(charts, builder)(rows, title, language)
 
 
+def figure(fig, key: str, where=None) -> None:
+    """Draw a figure built once and shared (from `derived`): st.plotly_chart does not change it."""
+    (where or st).plotly_chart(fig, key=key)
+
+
 def chart(builder: str, rows, title: str, language: str, key: str, where=None) -> None:
     """Render ui.charts.<builder>(rows, title, language), cached on the data it shows."""
     (where or st).plotly_chart(_figure(builder, rows, title, language), key=key)
@@ -395,13 +400,20 @@ def _demonstration(db: str, version: int, *args, **kwargs):
     return reads.attach_status(shown.drop(columns=[c for c in _VERDICT_COLS if c in shown.columns]))
 
 
-def statuses(*args, **kwargs):
+def statuses(*args, demo: bool | None = None, **kwargs):
     """reads.status_table(...) as the reader chose to see it: the bundled plans with illustrative
-    figures for the targets without one (the demonstration), or published figures only."""
+    figures for the targets without one (the demonstration), or published figures only
+    (demo: that choice, when not the session's own)."""
     version = _run_version(con())
-    if show_demo():
+    if show_demo() if demo is None else demo:
         return own(_demonstration(db_path(), version, *args, **kwargs))
     return own(_published(db_path(), version, *args, **kwargs))
+
+
+def overview_parts(year: int, period: str, province: str | None, language: str, demo: bool) -> dict:
+    """ui.charts.overview_parts of the statuses as shown; for `derived` (once per data version)."""
+    from ui import charts
+    return charts.overview_parts(statuses(year, period, province=province, demo=demo), language)
 
 
 def has_figures(code: str, period: str, province: str | None) -> bool:
