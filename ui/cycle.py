@@ -24,15 +24,20 @@ def _msg(exc: UserError, language: str) -> str:
     return exc.en if language == "en" else exc.vi
 
 
+def _cap(text: str) -> str:
+    """'full year' -> 'Full year' where a label opens a sentence or a cell."""
+    return text[:1].upper() + text[1:]
+
+
 def deadline_line(d: cycle.Deadline, language: str = "vi") -> str:
-    return t("cy_deadline_line", language, period=parse_period(d.period).label(language), year=d.year,
+    return t("cy_deadline_line", language, period=_cap(parse_period(d.period).label(language)), year=d.year,
              cutoff=f"{d.cutoff:%d/%m/%Y}", due=f"{d.due:%d/%m/%Y}",
              left=cycle.due_text(cycle.days_to_due(d.due, today()), language),
              origin=t("cy_origin_admin" if d.source == "admin" else "cy_origin_default", language))
 
 
 def calendar_table(con, year: int, language: str = "vi") -> None:
-    rows = [{"period": parse_period(d.period).label(language), "cutoff": f"{d.cutoff:%d/%m/%Y}",
+    rows = [{"period": _cap(parse_period(d.period).label(language)), "cutoff": f"{d.cutoff:%d/%m/%Y}",
              "due": f"{d.due:%d/%m/%Y}", "source": t("cy_source_admin" if d.source == "admin" else "cy_source_default",
                                                      language)} for d in cycle_store.calendar(con, year)]
     common.table(pd.DataFrame(rows), {"period": t("cy_col_period", language), "cutoff": t("cy_col_cutoff", language),
@@ -43,7 +48,7 @@ def calendar_table(con, year: int, language: str = "vi") -> None:
 def deadline_form(con, admin: auth.User, year: int, language: str = "vi") -> None:
     """An administrator sets the cut-off and due date of one period of the year."""
     st.markdown(t("cy_set_dates", language))
-    codes = {c: parse_period(c).label(language) for c, _ in PERIOD_CHOICES}
+    codes = {c: _cap(parse_period(c).label(language)) for c, _ in PERIOD_CHOICES}
     # outside the form: choosing a period shows its current dates at once
     code = st.selectbox(t("cy_period", language), list(codes), index=list(codes).index("H1"), format_func=codes.get,
                         key="dl_period")
