@@ -387,8 +387,8 @@ def test_cli_sets_and_refuses_an_email_address(tmp_path):
     db = make_demo_db(tmp_path / "cli.duckdb")
     env = {**os.environ, "CHITIEU_PASSWORD": DEMO_PASSWORD, "CHITIEU_DB": str(db)}
 
-    def cli(*args):
-        return subprocess.run([sys.executable, "-m", "loaders", "users", *args], cwd=ROOT, env=env,
+    def cli(*args, stdin: str | None = None):
+        return subprocess.run([sys.executable, "-m", "loaders", "users", *args], cwd=ROOT, env=env, input=stdin,
                               capture_output=True, text=True, timeout=120)
     done = cli("email", "ba_to", "--email", "BaTo@QuangNgai.gov.vn", "--user", "admin")
     assert done.returncode == 0, done.stderr
@@ -396,7 +396,14 @@ def test_cli_sets_and_refuses_an_email_address(tmp_path):
     assert bad.returncode == 2 and "không phải địa chỉ thư điện tử hợp lệ" in bad.stderr and "Traceback" not in bad.stderr
     refused = cli("email", "ba_to", "--email", "x@y.vn", "--user", "viewer")
     assert refused.returncode == 2, refused.stderr
+    new = ("add", "moi", "--role", "analyst", "--locality", "test:BTO", "--password-stdin", "--user", "admin")
+    bad_add = cli(*new, "--email", "moi@quangngai", stdin="Mat-khau-moi-2025\n")
+    assert bad_add.returncode == 2 and "không phải địa chỉ thư điện tử hợp lệ" in bad_add.stderr
+    added = cli(*new, "--email", "moi@quangngai.gov.vn", stdin="Mat-khau-moi-2025\n")
+    assert added.returncode == 0, added.stderr
     con = open_db(db)
+    assert notify_store.email_of(con, "moi") == "moi@quangngai.gov.vn"     # the refused add created nobody:
+    assert list(recent(con, action="user.add")["entity_key"]).count("moi") == 1   # one user.add, the second try
     assert notify_store.email_of(con, "ba_to") == "bato@quangngai.gov.vn"  # unchanged by the refused ones
     assert recent(con, action="user.email").iloc[0]["actor"] == "admin"
     close_db(db)
