@@ -138,3 +138,42 @@ def test_overview_parts_count_every_target_once_and_draw_the_localities_most_beh
     assert int(v["by_cat"]["n"].sum()) == 140 and set(v["by_cat"]["area"]) == {"Kinh tế", "Văn hóa - xã hội"}
     drawn = {y.replace("<br>", " ") for tr in v["fig_loc"].data for y in tr.y}
     assert len(drawn) == 15 and "Xã 3" in drawn
+
+
+@pytest.fixture(scope="module")
+def many_units_db(tmp_path_factory):
+    """One province's communes (as `python -m loaders synth --scale province` makes them): the
+    overview is then the roll-up of ui/national.py, derived once per data version."""
+    from chitieu.catalogue import default_catalogue
+    from chitieu.store import synth as synth_store
+    from chitieu.store.plans import sync_catalogue
+    from chitieu.store.units import load_units
+    from loaders import synth
+    db = tmp_path_factory.mktemp("many") / "province.duckdb"
+    con = open_db(db)
+    load_units(con)
+    sync_catalogue(con, default_catalogue())
+    data = synth.generate("province", range(2026, 2027), 12, 11, "51")
+    synth_store.write_synthetic(con, data.localities, data.plans, data.targets, data.actuals)
+    close_db(db)
+    return db
+
+
+def test_the_roll_up_follows_a_write_from_elsewhere_and_draws_each_why_once_opened(many_units_db, monkeypatch):
+    con = open_db(many_units_db)
+    province = reads.provinces(con, 2026)["province"].iloc[0]
+    at = _app(many_units_db, monkeypatch, year="2026", prov=province)
+    assert "Xếp hạng theo tỷ lệ chỉ tiêu đạt" in [h.value for h in at.subheader]
+    before = _metrics(at)
+    no_data = next(k for k in before if "Chưa có số liệu" in k)
+    assert before[no_data] == 0 and len(at.get("plotly_chart")) == 2
+    why = [e for e in at.expander if _key(e).startswith("nat_why_")]
+    assert why and "Câu trong kế hoạch" not in texts(at)
+    at = _open(at, _key(why[0]))
+    assert sum("Câu trong kế hoạch" in m.value for m in at.markdown) == 1
+    upload_id = int(con.cursor().execute("SELECT max(upload_id) FROM uploads").fetchone()[0])
+    undo_upload(con, upload_id, "admin")  # as another process would: only the data version moves
+    at.run()
+    after = _metrics(at)
+    assert after[no_data] == sum(after.values()) == sum(before.values()), after
+    close_db(many_units_db)

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from chitieu import rollup
-from ui import common
+from ui import charts, common
 from ui.format import num, pct
 from ui.i18n import STRINGS, category_label, status_icon, status_label, t
 
@@ -97,10 +97,15 @@ def summary(year: int, period: str, province: str | None, lang: str) -> dict | N
     f = {"year": year, "lang": lang}
     units = units.assign(link=[_link(k, f, p) for k, p in zip(units["key"], units["province"])])
     best, worst = rollup.top_bottom(units, SHOW)
+    by_unit = t("chart_status_by", lang, what=t("by_locality" if province else "nat_by_province", lang).lower())
     return {"totals": rollup.totals(counts), "n_loc": counts["key"].nunique(),
-            "n_prov": counts["province"].nunique(), "bars": bars, "areas": rollup.by_status(areas, "area"),
-            "units": units, "provinces": None if province else rollup.ranking(rollup.table(counts, ["province"])),
-            "best": best, "worst": worst}
+            "n_prov": counts["province"].nunique(), "units": units,
+            "provinces": None if province else rollup.ranking(rollup.table(counts, ["province"])),
+            "best": best, "worst": worst,  # the figures built once too (validating a figure is most of its cost)
+            "fig_unit": charts.status_counts_chart(bars, by_unit, lang),
+            "fig_area": charts.status_counts_chart(rollup.by_status(areas, "area"),
+                                                   t("chart_status_by", lang, what=t("by_category", lang).lower()),
+                                                   lang)}
 
 
 def overview(f: dict) -> bool:
@@ -124,16 +129,10 @@ def overview(f: dict) -> bool:
         col.caption(t("share_of_targets", lang, share=share, total=num(tot["total"])))
 
     left, right = st.columns(2)
+    common.figure(s["fig_unit"], key="nat_by_unit", where=left)  # by locality (the TOP most behind) or province
     if province:
-        common.chart("status_counts_chart", s["bars"], t("chart_status_by", lang, what=t("by_locality", lang).lower()),
-                     lang, key="nat_by_unit", where=left)
         left.caption(t("top_n_note", lang, n=TOP, total=n_loc))
-    else:
-        common.chart("status_counts_chart", s["bars"],
-                     t("chart_status_by", lang, what=t("nat_by_province", lang).lower()), lang, key="nat_by_unit",
-                     where=left)
-    common.chart("status_counts_chart", s["areas"],
-                 t("chart_status_by", lang, what=t("by_category", lang).lower()), lang, key="nat_by_area", where=right)
+    common.figure(s["fig_area"], key="nat_by_area", where=right)
 
     st.subheader(t("nat_ranking", lang))
     st.caption(t("nat_ranking_note", lang))
