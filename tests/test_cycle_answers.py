@@ -397,10 +397,9 @@ def test_page_analyst_attaches_a_file_leader_downloads_it(demo, monkeypatch):
     assert "chỉ chuyên viên và lãnh đạo của địa phương tải được" in shown and not _downloads(at)
 
     page = _cycle(db, monkeypatch, "ld_bto")                           # the requests list on the cycle page
-    row = next(d.value for d in page.dataframe if "Tệp kèm" in d.value.columns).iloc[0]
-    assert (row["Trạng thái"], row["Giải trình"], row["Tệp kèm"]) == (
-        "đã trả lời", "Hạn hán làm giảm sản lượng.", "bien ban.pdf (1 KB)")
-    assert row["Diễn biến"] == f"Yêu cầu {today} (ld_bto) → Trả lời {today} (ba_to)"
+    row = next(d.value for d in page.dataframe if "Giải trình" in d.value.columns).iloc[0]
+    assert (row["Trạng thái"], row["Giải trình"]) == (
+        "đã trả lời", "Hạn hán làm giảm sản lượng. (Tệp kèm: bien ban.pdf (1 KB))")
     assert [d.proto.label for d in _downloads(page)] == ["Tải tệp kèm: bien ban.pdf"]
     assert not _downloads(_cycle(db, monkeypatch, "ld_kg"))           # another province's leader
 
@@ -457,3 +456,5 @@ def test_cycle_page_in_vietnamese_has_no_english_interface_words(demo, monkeypat
     leaks = [p for p in english if len(p) >= 6 and p in text]
     assert not leaks, leaks
     assert "Kỳ báo cáo" in text and "Lịch báo cáo năm 2022" in text
+    row = next(d.value for d in at.dataframe if "Giải trình" in d.value.columns).iloc[0]
+    assert (row["Trạng thái"], row["Giải trình"]) == ("chưa trả lời, hạn 28/12/2022", "–")

@@ -91,7 +91,9 @@ def action_box(con, user: auth.User | None, frame, year: int, period: str, langu
     if frame.empty:
         return
     names = dict(zip(frame["locality_scheme"] + ":" + frame["locality_code"], frame["locality_name"]))
-    key = common.select("cycle_loc", t("cy_col_locality", language), list(names), format_func=names.get)
+    assigned = {f"{a}:{b}" for a, b in (user.localities if user is not None else ())}
+    mine = next((k for k in names if k in assigned), None)      # start on the user's own locality
+    key = common.select("cycle_loc", t("cy_col_locality", language), list(names), mine, format_func=names.get)
     scheme, code = key.split(":", 1)
     line = st.empty()  # the state, written again after a step taken in this run
     state_line(con, line, scheme, code, year, period, language)
@@ -258,8 +260,9 @@ def overview_notes(f: dict) -> None:
 
 
 def requests_table(con, year: int, province: str | None, language: str = "vi") -> None:
-    """Explanation requests of the year (the sidebar's province only, when one is chosen): state, answer,
-    attached file and history; below, the download of an attached file for those with rights."""
+    """Explanation requests of the year (the sidebar's province only, when one is chosen): state (with the
+    due date while open), answer and attached file; below, the download of an attached file for those
+    with rights. (A request's dated history is in its target's "why" panel.)"""
     from ui import auth as auth_ui
     frame = cycle_store.requests(con, year=year)
     if province and not frame.empty:
@@ -269,21 +272,25 @@ def requests_table(con, year: int, province: str | None, language: str = "vi") -
     if frame.empty:
         common.empty_state(t("cy_no_requests", language))
         return
+    def state_cell(state, due) -> str:     # an open request's due date beside its state: the table fits 1280 px
+        word = cycle.request_state_label(state, language)
+        return word + (t("cy_due", language, date=f"{due:%d/%m/%Y}") if state == "open" and pd.notna(due) else "")
+
+    def answer_cell(answer, name, size) -> str:
+        text = answer if isinstance(answer, str) and answer else "–"
+        if isinstance(name, str):
+            text += " (" + t("cy_file_line", language, name=name, size=cycle.size_text(int(size), language)) + ")"
+        return text
+
     view = frame.assign(
         target=frame["name_en"] if language == "en" else frame["name_vi"],
-        state_vi=[cycle.request_state_label(s, language) for s in frame["state"]],
-        due_vi=[f"{d:%d/%m/%Y}" if pd.notna(d) else "–" for d in frame["due"]],
-        answer_vi=[a if isinstance(a, str) and a else cycle.request_state_label("open", language)
-                   for a in frame["answer"]],
-        file_vi=[f"{n} ({cycle.size_text(int(z), language)})" if isinstance(n, str) else "–"
-                 for n, z in zip(frame["attachment_name"], frame["attachment_size"])],
-        history=[" → ".join(cycle.request_steps(r, language)) for r in frame.to_dict("records")])
+        state_vi=[state_cell(s, d) for s, d in zip(frame["state"], frame["due"])],
+        answer_vi=[answer_cell(a, n, z) for a, n, z in zip(frame["answer"], frame["attachment_name"],
+                                                            frame["attachment_size"])])
     common.table(view, {"request_id": t("cy_col_no", language), "locality_name": t("cy_col_locality", language),
                         "target": t("cy_col_target", language), "message": t("cy_col_request", language),
-                        "state_vi": t("cy_col_state", language), "due_vi": t("cy_col_answer_by", language),
-                        "answer_vi": t("cy_col_answer", language), "file_vi": t("cy_col_file", language),
-                        "history": t("cy_col_history", language)},
-                 wide=["locality_name", "target", "message", "answer_vi", "history"], key="requests_table")
+                        "state_vi": t("cy_col_state", language), "answer_vi": t("cy_col_answer", language)},
+                 wide=["locality_name", "target", "message", "answer_vi"], key="requests_table")
     user = auth_ui.current_user(con)
     files = frame[frame["attachment_name"].notna()]
     mine = [int(r.request_id) for r in files.itertuples(index=False)

@@ -81,8 +81,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                             "there, optionally with a file."),
     "cy_no_requests": ("Chưa có yêu cầu giải trình nào trong năm này.", "No explanation request this year."),
     "cy_col_no": ("Số", "No."), "cy_col_target": ("Chỉ tiêu", "Target"), "cy_col_request": ("Yêu cầu", "Request"),
-    "cy_col_answer_by": ("Hạn trả lời", "Answer by"), "cy_col_answer": ("Giải trình", "Explanation"),
-    "cy_col_file": ("Tệp kèm", "Attachment"), "cy_col_history": ("Diễn biến", "History"),
+    "cy_col_answer": ("Giải trình", "Explanation"),
     "cy_pick_file": ("Tệp kèm của yêu cầu", "Attachment of request"),
     "cy_cascade_head": ("Chỉ tiêu cấp dưới so với cấp trên", "Units' targets against the level above"),
     "cy_cascade_caption": ("Số lượng, số tiền (việc làm, thu ngân sách, xã nông thôn mới…) được cộng lại; tỷ lệ thì xem "
