@@ -177,3 +177,14 @@ def test_the_roll_up_follows_a_write_from_elsewhere_and_draws_each_why_once_open
     after = _metrics(at)
     assert after[no_data] == sum(after.values()) == sum(before.values()), after
     close_db(many_units_db)
+
+
+def test_a_built_figure_draws_the_same_figure_and_makes_its_dict_once():
+    from ui.charts import built, status_counts_chart
+    counts = pd.DataFrame({"locality_name": ["Xã A", "Xã A", "Xã B"], "status": ["met", "not_met", "no_data"],
+                           "n": [3, 1, 2]})
+    expected = status_counts_chart(counts, "Tiêu đề", "vi").to_dict()
+    fig = built(status_counts_chart(counts, "Tiêu đề", "vi"))
+    assert fig.to_dict() == expected and fig.to_dict() is fig.to_dict()
+    import plotly.io as pio
+    assert pio.to_json(fig) == pio.to_json(status_counts_chart(counts, "Tiêu đề", "vi"))

@@ -101,11 +101,15 @@ def _derived(name: str, db: str, version: int, *args):
 
 def derived(fn: Callable, *args):
     """fn(*args), computed once per data version and arguments and shared by every session: for
-    what a page derives from its reads (roll-ups, rankings) that would otherwise be redone on every
-    view. fn is a module-level function that reads through `read` (the same version) and draws
-    nothing; its arguments are plain values (year, period, province, language)."""
+    what a page derives from its reads (roll-ups, rankings, figures) that would otherwise be redone
+    on every view. fn is a module-level function that reads through `read` (the same version) and
+    draws nothing; its arguments are plain values (year, period, province, language).
+
+    The value itself is returned, not a copy (a handle per frame of a page's model cost more than the
+    rest of a view): a page reads it and makes new frames from it (filter, assign, rename), never
+    changes it in place."""
     version = _run_version(con())
-    return own(_derived(f"{fn.__module__}:{fn.__qualname__}", db_path(), version, *args))
+    return _derived(f"{fn.__module__}:{fn.__qualname__}", db_path(), version, *args)
 
 
 def read(fn_name: str, *args, **kwargs):
@@ -132,7 +136,7 @@ def _figure(builder: str, rows, title: str, language: str):
     # Plotly validates every property it is given (~100 ms for a chart of 40 bars here), so
     # figures are kept as objects (cache_resource: no copy); st.plotly_chart does not change them.
     from ui import charts
-    return getattr(charts, builder)(rows, title, language)
+    return charts.built(getattr(charts, builder)(rows, title, language))  # its dict made once too
 
 
 def figure(fig, key: str, where=None) -> None:
@@ -502,22 +506,25 @@ def why(r: dict, language: str) -> None:
     cycle_ui.why_extra(r, language)
 
 
-def status_list(rows, language: str, with_locality: bool = False, limit: int = 50, lazy: str | None = None
-                ) -> None:
+def status_list(rows, language: str, with_locality: bool = False, limit: int = 50, lazy: str | None = None,
+                heads: list[dict] | None = None) -> None:
     """Each target as an expander titled by its status (icon + words); opening it shows why.
 
     lazy: a key prefix; each "why" is then drawn only once its expander is opened (see `expander`),
-    instead of being built and sent, closed, with every view."""
-    for i, r in enumerate(rows.head(limit).to_dict("records")):
-        title = status_title(r, language, with_locality)
-        if lazy is None:
-            with st.expander(title):
+    instead of being built and sent, closed, with every view. heads: charts.title_records(rows)
+    when a shared page model has them already."""
+    if lazy is None:
+        for r in rows.iloc[:limit].to_dict("records"):
+            with st.expander(status_title(r, language, with_locality)):
                 why(r, language)
-            continue
-        box = expander(title, key=f"{lazy}_{r.get('target_id', i)}")
+        return
+    from ui.charts import title_records
+    heads = title_records(rows, limit) if heads is None else heads[:limit]
+    for i, r in enumerate(heads):  # a whole row is made into a dict only for an opened expander
+        box = expander(status_title(r, language, with_locality), key=f"{lazy}_{r.get('target_id', i)}")
         if box.open:
             with box:
-                why(r, language)
+                why(rows.iloc[[i]].to_dict("records")[0], language)
 
 
 def expander(label: str, key: str, *, expanded: bool = False, where=None, **kw):

@@ -98,14 +98,16 @@ def summary(year: int, period: str, province: str | None, lang: str) -> dict | N
     units = units.assign(link=[_link(k, f, p) for k, p in zip(units["key"], units["province"])])
     best, worst = rollup.top_bottom(units, SHOW)
     by_unit = t("chart_status_by", lang, what=t("by_locality" if province else "nat_by_province", lang).lower())
+    behind = common.read("most_behind", year, period, province, SHOW)
     return {"totals": rollup.totals(counts), "n_loc": counts["key"].nunique(),
             "n_prov": counts["province"].nunique(), "units": units,
             "provinces": None if province else rollup.ranking(rollup.table(counts, ["province"])),
-            "best": best, "worst": worst,  # the figures built once too (validating a figure is most of its cost)
-            "fig_unit": charts.status_counts_chart(bars, by_unit, lang),
-            "fig_area": charts.status_counts_chart(rollup.by_status(areas, "area"),
-                                                   t("chart_status_by", lang, what=t("by_category", lang).lower()),
-                                                   lang)}
+            "best": best, "worst": worst, "behind": behind, "behind_heads": charts.title_records(behind),
+            # the figures built once too (validating a figure is most of its cost)
+            "fig_unit": charts.built(charts.status_counts_chart(bars, by_unit, lang)),
+            "fig_area": charts.built(charts.status_counts_chart(
+                rollup.by_status(areas, "area"), t("chart_status_by", lang, what=t("by_category", lang).lower()),
+                lang))}
 
 
 def overview(f: dict) -> bool:
@@ -158,11 +160,10 @@ def overview(f: dict) -> bool:
         _units_table(found, lang, "nat_units", with_province=not province)
 
     st.subheader(t("most_behind", lang))
-    behind = common.read("most_behind", year, period, province, SHOW)
-    if behind.empty:
+    if s["behind"].empty:
         common.empty_state(t("none_behind", lang))
-    else:
-        common.status_list(behind, lang, with_locality=True, limit=SHOW, lazy="nat_why")  # drawn once opened
+    else:  # each why drawn once opened
+        common.status_list(s["behind"], lang, with_locality=True, limit=SHOW, lazy="nat_why", heads=s["behind_heads"])
     return True
 
 

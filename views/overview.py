@@ -37,11 +37,12 @@ behind = v["behind"]
 if behind.empty:
     common.empty_state(t("none_behind", lang))
 else:  # each "why", the details and the counts table are drawn once opened (common.expander)
-    common.status_list(behind, lang, with_locality=True, limit=5, lazy="why_top")
+    common.status_list(behind, lang, with_locality=True, limit=5, lazy="why_top", heads=v["behind_heads"])
     details = common.expander(t("details", lang), key="ov_details")
     if details.open:
         with details:
-            common.status_list(behind.iloc[5:], lang, with_locality=True, limit=45, lazy="why_more")
+            common.status_list(behind.iloc[5:], lang, with_locality=True, limit=45, lazy="why_more",
+                               heads=v["behind_heads"][5:])
             common.table(behind.assign(name=[indicator_name(r, lang) for r in behind.to_dict("records")],
                                        actual_text=common.actual_text(behind, lang),
                                        target=[target_text(c, val, h, u, lang) for c, val, h, u in
