@@ -426,6 +426,7 @@ def _static_vi_phrases() -> list[str]:
 
 
 def test_cycle_page_in_english_has_no_vietnamese_interface_words(demo, monkeypatch):
+    import re
     db, _ = demo
     at = _cycle(db, monkeypatch, "admin", "en")
     text = _page_text(at)
@@ -435,6 +436,7 @@ def test_cycle_page_in_english_has_no_vietnamese_interface_words(demo, monkeypat
         assert must in text, must
     leaks = [p for p in _static_vi_phrases() if p in text]
     assert not leaks, leaks
+    assert not re.findall(r".{0,40}\b(?:None|nan|NaT)\b.{0,20}", text)
     assert "chưa trả lời" not in text and "Trạng thái" not in text and "Mặc định" not in text
 
     at = _locality(db, monkeypatch, "ld_bto", "en")                    # the why panel in English
