@@ -304,7 +304,7 @@ class PgConnection:
         # check: a connection the server dropped (a restart, a failover) is replaced before use.
         self.pool = ConnectionPool(url, min_size=1, max_size=size, open=False, timeout=30,
                                    check=ConnectionPool.check_connection,
-                                   kwargs={"autocommit": True, "options": "-c timezone=UTC"})
+                                   kwargs={"autocommit": True, "options": "-c timezone=UTC -c jit=off"})
         try:
             self.pool.open(wait=True, timeout=15)
         except BaseException:

@@ -160,14 +160,17 @@ def target_rows(con, year: int | None, months: int, locality: tuple[str, str] | 
     if indicator is not None:
         where.append("t.indicator = ?")
         params.append(indicator)
+    tp = f"""SELECT {_LEAN_COLS if lean else _TARGET_COLS}
+            FROM targets t JOIN plans p USING (plan_id)
+            LEFT JOIN indicators i ON i.code = t.indicator
+            WHERE {' AND '.join(where)}"""
+    order = f"ORDER BY tp.year, tp.locality_name, {'tp.target_id' if lean else 'tp.seq'}"
+    if getattr(con, "dialect", "duckdb") != "duckdb":
+        return query_df(con, _target_rows_server(tp, order, lean), params[1:] + [int(months), bool(lean)])
     # The actuals are narrowed to the keys of the chosen targets first, so one province (or one
     # locality) never ranks the figures of the whole country.
     return query_df(con, f"""
-        WITH tp AS (
-            SELECT {_LEAN_COLS if lean else _TARGET_COLS}
-            FROM targets t JOIN plans p USING (plan_id)
-            LEFT JOIN indicators i ON i.code = t.indicator
-            WHERE {' AND '.join(where)}),
+        WITH tp AS ({tp}),
         keys AS (SELECT DISTINCT locality_scheme, locality_code, indicator, scope, year FROM tp),
         act AS (
             SELECT a.*, {months_sql('a.period')} AS months
@@ -181,7 +184,10 @@ def target_rows(con, year: int | None, months: int, locality: tuple[str, str] | 
                FROM act WHERE NOT ? GROUP BY locality_scheme, locality_code, indicator, scope, year, period),
         -- the latest figure of each key: most months, then newest, then highest id (an aggregate,
         -- several times cheaper than ranking every figure with a window)
-        pick AS ({_pick_sql(con)}),
+        pick AS (
+            SELECT max_by(actual_id, struct_pack(m := months, c := created_at, i := actual_id)) AS actual_id
+            FROM act WHERE months <= ?
+            GROUP BY locality_scheme, locality_code, indicator, scope, year),
         latest AS (SELECT act.* FROM act JOIN pick USING (actual_id))
         SELECT tp.*, {_LEAN_ACTUAL if lean else _FULL_ACTUAL}
         FROM tp
@@ -189,21 +195,34 @@ def target_rows(con, year: int | None, months: int, locality: tuple[str, str] | 
              AND r.indicator = tp.indicator AND r.scope = tp.scope AND r.year = tp.year
         LEFT JOIN nv ON nv.locality_scheme = r.locality_scheme AND nv.locality_code = r.locality_code
              AND nv.indicator = r.indicator AND nv.scope = r.scope AND nv.year = r.year AND nv.period = r.period
-        ORDER BY tp.year, tp.locality_name, {'tp.target_id' if lean else 'tp.seq'}""",
-                    params[1:] + [year, year, bool(lean)] + params[:1])
+        {order}""", params[1:] + [year, year, bool(lean)] + params[:1])
 
 
-def _pick_sql(con) -> str:
-    """The actual_id of the latest figure of each key (most months, then newest, then highest id).
-    DuckDB: an aggregate, several times cheaper than ranking every figure; PostgreSQL: DISTINCT ON."""
-    if getattr(con, "dialect", "duckdb") == "duckdb":
-        return """SELECT max_by(actual_id, struct_pack(m := months, c := created_at, i := actual_id)) AS actual_id
-            FROM act WHERE months <= ?
-            GROUP BY locality_scheme, locality_code, indicator, scope, year"""
-    return """SELECT DISTINCT ON (locality_scheme, locality_code, indicator, scope, year) actual_id
-            FROM act WHERE months <= ?
-            ORDER BY locality_scheme, locality_code, indicator, scope, year, months DESC, created_at DESC,
-                     actual_id DESC"""
+def _target_rows_server(tp: str, order: str, lean: bool) -> str:
+    """target_rows on PostgreSQL: the same rows, found per target through the actuals index.
+
+    The planner cannot estimate how many figures a set of target keys joins to (it guesses one), and
+    with that guess the set-based form above runs as nested loops over whole CTEs (tens of seconds
+    for one province of the national set). Looking the latest figure up per target (LATERAL ...
+    LIMIT 1 on actuals_key) costs a few index probes each, whatever the planner believes."""
+    same_key = """a.locality_scheme = {x}.locality_scheme AND a.locality_code = {x}.locality_code
+                  AND a.indicator = {x}.indicator AND a.scope = {x}.scope AND a.year = {x}.year"""
+    return f"""
+        WITH tp AS ({tp})
+        SELECT tp.*, {_LEAN_ACTUAL if lean else _FULL_ACTUAL}
+        FROM tp
+        LEFT JOIN LATERAL (
+            SELECT a.*, {months_sql('a.period')} AS months
+            FROM actuals a LEFT JOIN uploads u ON u.upload_id = a.upload_id
+            WHERE {same_key.format(x='tp')} AND a.active AND u.undone_at IS NULL
+              AND {months_sql('a.period')} <= ?
+            ORDER BY months DESC, a.created_at DESC, a.actual_id DESC LIMIT 1) r ON TRUE
+        LEFT JOIN LATERAL (
+            SELECT count(DISTINCT a.value) AS n_values
+            FROM actuals a LEFT JOIN uploads u ON u.upload_id = a.upload_id
+            WHERE NOT ? AND {same_key.format(x='r')} AND a.period = r.period AND a.active
+              AND u.undone_at IS NULL) nv ON TRUE
+        {order}"""
 
 
 def _clean(v):
