@@ -1,12 +1,13 @@
 """Helpers shared by the tests/test_actuals_*.py files (no tests here)."""
 from __future__ import annotations
 
-from chitieu.store import memory_db
+from tests.conftest import scratch_db
 from tests.make_fixtures import seed_db
 
 
 def fresh_db():
-    con = memory_db()
+    """The seeded plans in a new database of the chosen backend (DuckDB in memory by default)."""
+    con = scratch_db()
     seed_db(con)
     return con
 

@@ -7,11 +7,20 @@
 - `empty_db`: the schema and the catalogue, no plan, no actual.
 
 Each is a file path; tests that start the app point CHITIEU_DB at it.
+
+Backends (issue 14): with CHITIEU_TEST_BACKEND=postgres (or `pytest --backend postgres`) the
+same fixtures return the postgresql:// URL of a fresh database, filled the same way, on a real
+PostgreSQL server the test session starts (tests/pg_server.py); `new_db(name)` gives a fresh
+database of the chosen backend and `scratch_db()` an open one (in place of `memory_db()`).
+Tests about DuckDB files (locks, damaged files, backups, disks) are marked `duckdb_only` and
+skipped on PostgreSQL with their reason. `python3 tasks.py test` runs everything on DuckDB, then
+the store, CLI and page tests again on PostgreSQL.
 """
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -30,7 +39,7 @@ if os.environ.get("CI"):
 
 from chitieu.catalogue import default_catalogue
 from chitieu.model import ExtractedPlan, Locality, PlanTarget
-from chitieu.store import close_db, open_db
+from chitieu.store import close_db, memory_db, open_db
 from chitieu.store.plans import save_plan, sync_catalogue
 from chitieu.store.users import add_user
 
@@ -71,7 +80,7 @@ def _demo_plan(loc: Locality, year: int, k: int) -> ExtractedPlan:
                          f"Kế hoạch năm {year}", targets)
 
 
-def make_demo_db(path: Path) -> Path:
+def make_demo_db(path: Path | str) -> Path | str:
     con = open_db(path)
     sync_catalogue(con, default_catalogue())
     for year in DEMO_YEARS:
@@ -108,28 +117,158 @@ def make_demo_db(path: Path) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory) -> Path:
-    return make_demo_db(tmp_path_factory.mktemp("demo") / "demo.duckdb")
+# -- backends ----------------------------------------------------------------------------------
+
+def pytest_addoption(parser):
+    parser.addoption("--backend", choices=("duckdb", "postgres"), default=None,
+                     help="database backend of the fixtures (default: $CHITIEU_TEST_BACKEND or duckdb)")
+
+
+def pytest_configure(config):
+    if config.getoption("--backend"):
+        os.environ["CHITIEU_TEST_BACKEND"] = config.getoption("--backend")
+    if os.environ.get("CHITIEU_TEST_BACKEND", "duckdb") not in ("duckdb", "postgres"):
+        raise pytest.UsageError("CHITIEU_TEST_BACKEND must be duckdb or postgres")
+    config.addinivalue_line("markers", "duckdb_only(reason): about DuckDB files; skipped on PostgreSQL")
+
+
+def on_postgres() -> bool:
+    """True when the fixtures give PostgreSQL databases (CHITIEU_TEST_BACKEND=postgres)."""
+    return os.environ.get("CHITIEU_TEST_BACKEND", "duckdb") == "postgres"
+
+
+def pytest_report_header(config):
+    return f"database backend of the fixtures: {'postgres' if on_postgres() else 'duckdb'}"
+
+
+def pytest_collection_modifyitems(config, items):
+    if not on_postgres():
+        return
+    for item in items:
+        mark = item.get_closest_marker("duckdb_only")
+        if mark is not None:
+            why = mark.args[0] if mark.args else "about DuckDB files"
+            item.add_marker(pytest.mark.skip(reason=f"DuckDB only: {why}"))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    from tests.pg_server import stop_shared_server
+    stop_shared_server()
+
+
+def postgres_server():
+    """The session's PostgreSQL server (started on first use). Without the server programs a
+    test skips locally and fails in CI (`python3 tasks.py test` installs them as root)."""
+    from tests.pg_server import PgUnavailable, shared_server
+    try:
+        return shared_server()
+    except PgUnavailable as exc:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"CI: the PostgreSQL tests must run: {exc}")
+        pytest.skip(str(exc))
 
 
 @pytest.fixture(scope="session")
-def empty_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("empty") / "empty.duckdb"
+def pg_server():
+    """A real PostgreSQL 15 server for the session (tests/pg_server.py); `.create_database()`."""
+    return postgres_server()
+
+
+_SCRATCH: list[str] = []  # server databases made by new_database/scratch_db, dropped after their module
+
+
+def new_database(tmp_dir: Path, name: str) -> Path | str:
+    """Where a new database of the chosen backend goes: `tmp_dir/name.duckdb`, or a new empty
+    PostgreSQL database's URL (dropped after the test module)."""
+    if not on_postgres():
+        return Path(tmp_dir) / f"{name}.duckdb"
+    url = postgres_server().create_database(name.replace("-", "_")[:20])
+    _SCRATCH.append(url)
+    return url
+
+
+_TEMPLATES: dict[str, str] = {}  # session database URL -> an untouched copy of it made right after filling
+
+
+def copy_db(src: Path | str, tmp_dir: Path, name: str) -> Path | str:
+    """A copy of a fixture database to change in one test: the file copied, or on PostgreSQL a
+    new database made from the session fixture's untouched template (CREATE DATABASE ...
+    TEMPLATE, instant), or else with pg_dump | pg_restore (others may be using `src`)."""
+    if not on_postgres():
+        dst = Path(tmp_dir) / f"{name}.duckdb"
+        shutil.copy(src, dst)
+        return dst
+    server, prefix = postgres_server(), name.replace("-", "_")[:20]
+    if str(src) in _TEMPLATES:
+        url = server.create_database(prefix, template=_TEMPLATES[str(src)])
+    else:
+        url = server.copy_database(str(src), prefix)
+    _SCRATCH.append(url)
+    return url
+
+
+def scratch_db():
+    """An open, empty database with the schema: DuckDB in memory, or a fresh PostgreSQL database."""
+    if not on_postgres():
+        return memory_db()
+    return open_db(new_database(Path("."), "scratch"))
+
+
+@pytest.fixture
+def new_db(tmp_path):
+    """`new_db("name")`: a fresh database location of the chosen backend (a path or a URL)."""
+    return lambda name="db": new_database(tmp_path, name)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _drop_scratch_databases():
+    """Close and drop the server databases a test module made (the server keeps few connections)."""
+    yield
+    if not _SCRATCH:
+        return
+    from tests.pg_server import shared_server
+    while _SCRATCH:
+        url = _SCRATCH.pop()
+        close_db(url)
+        shared_server().drop_database(url)
+
+
+def _session_db(tmp_path_factory, name: str, file_name: str) -> Path | str:
+    if on_postgres():
+        return postgres_server().create_database(name)
+    return tmp_path_factory.mktemp(name) / file_name
+
+
+def _keep_template(location: Path | str) -> Path | str:
+    """On PostgreSQL, an untouched copy of a just-filled session database (nobody connects to it),
+    from which copy_db makes copies without disturbing the sessions using the original."""
+    if on_postgres():
+        _TEMPLATES[str(location)] = postgres_server().create_database("tpl", template=str(location).rsplit("/", 1)[1])
+    return location
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path | str:
+    return _keep_template(make_demo_db(_session_db(tmp_path_factory, "demo", "demo.duckdb")))
+
+
+@pytest.fixture(scope="session")
+def empty_db(tmp_path_factory) -> Path | str:
+    path = _session_db(tmp_path_factory, "empty", "empty.duckdb")
     con = open_db(path)
     sync_catalogue(con, default_catalogue())
     close_db(path)
-    return path
+    return _keep_template(path)
 
 
 @pytest.fixture(scope="session")
-def bundled_db(tmp_path_factory) -> Path:
+def bundled_db(tmp_path_factory) -> Path | str:
     """The sample data of data/, as `python -m loaders build` makes it."""
     from loaders.build import build_database
-    path = tmp_path_factory.mktemp("bundled") / "chitieu.duckdb"
+    path = _session_db(tmp_path_factory, "bundled", "chitieu.duckdb")
     build_database(path)
     close_db(path)
-    return path
+    return _keep_template(path)
 
 
 def fill_template(data: bytes, values: dict[str, object], period: str = "Cả năm",

@@ -181,13 +181,41 @@ class PgServer:
         with psycopg.connect(self.url(), autocommit=True) as con:
             con.execute(sql)
 
-    def create_database(self, prefix: str = "t") -> str:
-        """A new, empty database; returns its URL. Names are generated (never user text)."""
+    def create_database(self, prefix: str = "t", template: str | None = None) -> str:
+        """A new database, empty or a copy of `template` (a database of this server, whose other
+        sessions are ended first); returns its URL. Names are generated (never user text)."""
         name = f"{prefix}_{uuid.uuid4().hex[:12]}".lower()
-        if not name.replace("_", "").isalnum():
-            raise ValueError(name)
-        self.admin_sql(f'CREATE DATABASE "{name}"')
+        for n in (name, template or "x"):
+            if not n.replace("_", "").isalnum():
+                raise ValueError(n)
+        if template:
+            import psycopg
+            with psycopg.connect(self.url(), autocommit=True) as con:
+                con.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
+                            "AND pid <> pg_backend_pid()", [template])
+                con.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        else:
+            self.admin_sql(f'CREATE DATABASE "{name}"')
         return self.url(name)
+
+    def copy_database(self, src_url: str, prefix: str = "copy") -> str:
+        """A new database holding what `src_url` holds now, while others may be using it: pg_dump's
+        custom format restored with pg_restore (the backup commands of the README)."""
+        dump = self.dump(src_url, "custom")
+        dst = self.create_database(prefix)
+        restore = subprocess.run([str(self.bindir / "pg_restore"), "--no-owner", "--exit-on-error", "--dbname", dst],
+                                 input=dump, capture_output=True, timeout=600)
+        if restore.returncode != 0:
+            raise RuntimeError(f"pg_restore failed: {restore.stderr.decode(errors='replace')}")
+        return dst
+
+    def dump(self, url: str, fmt: str = "plain") -> bytes:
+        """Everything a database holds, as pg_dump writes it (`plain` SQL text or `custom`)."""
+        out = subprocess.run([str(self.bindir / "pg_dump"), f"--format={fmt}", "--dbname", url],
+                             capture_output=True, timeout=600)
+        if out.returncode != 0:
+            raise RuntimeError(f"pg_dump failed: {out.stderr.decode(errors='replace')}")
+        return out.stdout
 
     def drop_database(self, url: str) -> None:
         """Drop a database made by create_database (its sessions are ended first: FORCE)."""

@@ -11,8 +11,8 @@ from loaders import cli
 from tests.make_fixtures import fill_template, not_excel, seed_db
 
 @pytest.fixture
-def db(tmp_path):
-    path = tmp_path / "cli.duckdb"
+def db(new_db):
+    path = new_db("cli")
     seed_db(open_db(path))
     close_db(path)
     yield path

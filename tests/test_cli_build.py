@@ -77,16 +77,16 @@ def _counts(db):
     con = open_db(db)
     try:
         return query_df(con, "SELECT p.plan_key, p.sha256, count(t.target_id) AS n, min(t.target_id) AS first "
-                             "FROM plans p JOIN targets t USING (plan_id) GROUP BY ALL ORDER BY 1"
+                             "FROM plans p JOIN targets t USING (plan_id) GROUP BY p.plan_key, p.sha256 ORDER BY 1"
                         ).to_dict("records")
     finally:
         close_db(db)
 
 
-def test_build_is_idempotent_and_reload_replaces_one_plan_only(tmp_path):
+def test_build_is_idempotent_and_reload_replaces_one_plan_only(tmp_path, new_db):
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb*"))
-    db = tmp_path / "x.duckdb"
+    db = new_db("x")
     from loaders.build import build_database
     first = build_database(db, data_dir=data)
     close_db(db)
@@ -108,6 +108,7 @@ def test_build_is_idempotent_and_reload_replaces_one_plan_only(tmp_path):
     assert changed[0]["n"] == 33
 
 
+@pytest.mark.duckdb_only("the database files named by CHITIEU_DB and --db are created")
 def test_db_setting_precedence(tmp_path):
     env_db, flag_db = tmp_path / "env.duckdb", tmp_path / "flag.duckdb"
     out = cli("build", env={"CHITIEU_DB": str(env_db)})
@@ -116,6 +117,7 @@ def test_db_setting_precedence(tmp_path):
     assert out.returncode == 0 and flag_db.exists() and str(flag_db) in out.stdout
 
 
+@pytest.mark.duckdb_only("a DuckDB file held by another process (a server database is shared)")
 def test_a_database_held_by_another_process_is_reported(tmp_path):
     db = tmp_path / "held.duckdb"
     holder = subprocess.Popen([sys.executable, "-c", "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); "
@@ -132,10 +134,10 @@ def test_a_database_held_by_another_process_is_reported(tmp_path):
         holder.wait()
 
 
-def test_chitieu_user_is_honoured_by_build_with_the_password(tmp_path):
+def test_chitieu_user_is_honoured_by_build_with_the_password(new_db):
     """Before: `CHITIEU_USER=admin build` was refused with a message telling you to set CHITIEU_USER."""
     import getpass
-    db = tmp_path / "who.duckdb"
+    db = new_db("who")
     assert cli("build", "--db", db).returncode == 0                       # fresh install: operator mode
     add = subprocess.run([sys.executable, "-m", "loaders", "users", "add", "admin", "--role", "admin",
                           "--password-stdin", "--db", str(db)], cwd=ROOT, capture_output=True, text=True,

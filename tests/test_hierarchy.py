@@ -1,13 +1,12 @@
 """The locality page shows the unit hierarchy: units under it with a plan, the units a
 post-reform unit replaced (labelled as predecessors, opening on their own plan year), and the
 units that replaced a pre-reform one."""
-import shutil
-
 import pytest
 
 from chitieu.model import ExtractedPlan, Locality, PlanTarget
 from chitieu.store import close_db, open_db
 from chitieu.store.plans import save_plan
+from tests.conftest import copy_db
 from tests.test_pages import app, texts
 
 
@@ -20,8 +19,7 @@ def _plan(key, scheme, code, name, level, year):
 
 @pytest.fixture(scope="module")
 def hierarchy_db(bundled_db, tmp_path_factory):
-    path = tmp_path_factory.mktemp("hier") / "h.duckdb"
-    shutil.copy(bundled_db, path)
+    path = copy_db(bundled_db, tmp_path_factory.mktemp("hier"), "h")
     con = open_db(path)
     save_plan(con, _plan("dk_pq_2026", "gso_2025", "31078", "Đặc khu Phú Quốc", "commune", 2026))
     save_plan(con, _plan("nn_2022", "gso_pre2025", "21025", "Phường Nguyễn Nghiêm", "commune", 2022))
