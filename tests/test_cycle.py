@@ -20,7 +20,7 @@ from chitieu.store.users import add_user
 from loaders.actuals.excel_template import template_bytes
 from loaders.actuals.upload import confirm, dry_run, undo
 from tests.actuals_helpers import fresh_db, snapshot
-from tests.conftest import DEMO_PASSWORD, fill_template as fill_demo, make_demo_db
+from tests.conftest import DEMO_PASSWORD, fill_template as fill_demo, make_demo_db, new_database
 from tests.make_fixtures import QN, TK, fill_template
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,7 +138,7 @@ def province_db(tmp_path_factory):
     from chitieu.store.plans import sync_catalogue
     from chitieu.store.units import load_units
     from loaders import synth
-    db = tmp_path_factory.mktemp("cycle_national") / "province.duckdb"
+    db = new_database(tmp_path_factory.mktemp("cycle_national"), "province")
     con = open_db(db)
     load_units(con)
     sync_catalogue(con, default_catalogue())
@@ -161,7 +161,7 @@ def province_db(tmp_path_factory):
 def test_missing_reports_of_a_province_over_its_communes(province_db):
     db, gone = province_db
     con = open_db(db)
-    province = query_df(con, "SELECT any_value(province) AS p FROM plans")["p"][0]
+    province = query_df(con, "SELECT min(province) AS p FROM plans")["p"][0]
     frame = cycle_store.missing(con, 2026, "H1", date(2026, 6, 17), province=province)
     assert len(frame) > 50                                            # every locality of the province is listed
     behind = frame[frame["missing"] > 0]
@@ -171,8 +171,8 @@ def test_missing_reports_of_a_province_over_its_communes(province_db):
     assert set(frame["days"]) == {3}                                  # 17/6, due 20/6: three days left
 
 
-def test_cli_cycle_rights_and_missing_list(province_db, tmp_path):
-    db = tmp_path / "cli.duckdb"
+def test_cli_cycle_rights_and_missing_list(province_db, new_db):
+    db = new_db("cli")
     make_demo_db(db)
     con = open_db(db)
     add_user(con, "ld_qn", "leader", auth.hash_password(DEMO_PASSWORD), localities=[("test", "QNG")], actor="t")
@@ -228,8 +228,8 @@ def _text(at: AppTest) -> str:
     return "\n".join(str(e.value) for e in (*at.markdown, *at.caption, *at.success, *at.error, *at.info))
 
 
-def test_page_full_cycle_with_upload_refused_while_locked(tmp_path, monkeypatch):
-    db = make_demo_db(tmp_path / "page.duckdb")
+def test_page_full_cycle_with_upload_refused_while_locked(new_db, monkeypatch):
+    db = make_demo_db(new_db("page"))
     con = open_db(db)
     add_user(con, "ld_qn", "leader", auth.hash_password(DEMO_PASSWORD), localities=[("test", "BTO")], actor="t")
     add_user(con, "ld_kg", "leader", auth.hash_password(DEMO_PASSWORD), localities=[("test", "PQC")], actor="t")
@@ -291,8 +291,8 @@ def test_page_full_cycle_with_upload_refused_while_locked(tmp_path, monkeypatch)
     close_db(db)
 
 
-def test_page_admin_sets_a_deadline(tmp_path, monkeypatch):
-    db = make_demo_db(tmp_path / "admin.duckdb")
+def test_page_admin_sets_a_deadline(new_db, monkeypatch):
+    db = make_demo_db(new_db("admin"))
     at = _page(db, monkeypatch, "admin")
     at.selectbox(key="dl_period").set_value("FY").run()
     assert at.date_input(key="dl_due_FY").value == date(2022, 12, 20)  # the chosen period's current date
@@ -321,8 +321,8 @@ def _locality(db, monkeypatch, user: str | None) -> AppTest:
     return at
 
 
-def test_explanation_request_sent_seen_at_login_answered_and_closed(tmp_path, monkeypatch):
-    db = make_demo_db(tmp_path / "explain.duckdb")
+def test_explanation_request_sent_seen_at_login_answered_and_closed(new_db, monkeypatch):
+    db = make_demo_db(new_db("explain"))
     con = open_db(db)
     add_user(con, "ld_bto", "leader", auth.hash_password(DEMO_PASSWORD), localities=[("test", "BTO")], actor="t")
     add_user(con, "ld_kg", "leader", auth.hash_password(DEMO_PASSWORD), localities=[("test", "PQC")], actor="t")
@@ -361,8 +361,8 @@ def test_explanation_request_sent_seen_at_login_answered_and_closed(tmp_path, mo
     close_db(db)
 
 
-def test_leader_overview_counts_own_units_not_reported(tmp_path, monkeypatch):
-    db = make_demo_db(tmp_path / "leader.duckdb")
+def test_leader_overview_counts_own_units_not_reported(new_db, monkeypatch):
+    db = make_demo_db(new_db("leader"))
     con = open_db(db)
     add_user(con, "ld_bto", "leader", auth.hash_password(DEMO_PASSWORD), localities=[("test", "BTO")], actor="t")
     close_db(db)

@@ -28,7 +28,8 @@ def server(tmp_path_factory):
     """The app on 127.0.0.1:<free port> with its own sample database; yields (base_url, facts)."""
     _require_browser()
     from loaders.build import build_database
-    db = tmp_path_factory.mktemp("e2e") / "chitieu.duckdb"
+    from tests.conftest import new_database
+    db = new_database(tmp_path_factory.mktemp("e2e"), "chitieu")   # a DuckDB file, or a PostgreSQL database
     build_database(db)
     con = open_db(db)
     year = reads.default_year(con)

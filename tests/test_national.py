@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from chitieu import rollup
 from chitieu.store import close_db, open_db, reads
 from chitieu.store.version import bump_data_version, data_version
+from tests.conftest import copy_db, new_database
 
 YEAR = 2026
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +29,7 @@ def province_db(tmp_path_factory):
     from chitieu.store.plans import sync_catalogue
     from chitieu.store.units import load_units
     from loaders import synth
-    db = tmp_path_factory.mktemp("national") / "province.duckdb"
+    db = new_database(tmp_path_factory.mktemp("national"), "province")
     con = open_db(db)
     load_units(con)
     sync_catalogue(con, default_catalogue())
@@ -171,9 +172,7 @@ def test_small_data_keeps_the_page_own_overview(bundled_db, monkeypatch):
 def test_a_write_elsewhere_shows_at_the_next_view(province_db, monkeypatch, tmp_path):
     # Another session or process writes (here: undoes the upload that carried every figure) and
     # moves the data version on; cached reads of this process are not served for the old version.
-    import shutil
-    db = tmp_path / "copy.duckdb"
-    shutil.copy(province_db, db)
+    db = copy_db(province_db, tmp_path, "copy")
     con = open_db(db)
     province = reads.provinces(con, YEAR)["province"].iloc[0]
     at = _app(db, monkeypatch, prov=province)

@@ -18,6 +18,7 @@ from chitieu.numbers import format_vn
 from chitieu.report import build_report, render
 from chitieu.status import STATUS_INFO
 from chitieu.store import close_db, open_db, reads
+from tests.conftest import copy_db, new_database
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "_artifacts"
@@ -194,8 +195,7 @@ def revised_db(bundled_db, tmp_path):
 
     from loaders.actuals.excel_template import COLUMNS, DATA_SHEET, HEADER_ROW, template_bytes
     from loaders.actuals.upload import confirm, dry_run
-    path = tmp_path / "revised.duckdb"
-    shutil.copy(bundled_db, path)
+    path = copy_db(bundled_db, tmp_path, "revised")
     c = open_db(path)
     wb = openpyxl.load_workbook(io.BytesIO(template_bytes(c, ["Thành phố Quảng Ngãi"], 2022)))
     ws = wb[DATA_SHEET]
@@ -365,7 +365,7 @@ def test_cli_writes_each_format_and_refuses_bad_input(bundled_db, tmp_path, caps
 def province_db(tmp_path_factory):
     """A post-reform province (synthetic, gso_2025:51) with its communes' plans and figures."""
     from loaders.cli import main
-    path = tmp_path_factory.mktemp("prov") / "prov.duckdb"
+    path = new_database(tmp_path_factory.mktemp("prov"), "prov")
     assert main(["synth", "--scale", "province", "--province", "51", "--years", "2026", "--db", str(path)]) == 0
     close_db(path)
     c = open_db(path)
