@@ -25,7 +25,7 @@ from datetime import date
 
 from chitieu import filetypes
 from chitieu.errors import UserError
-from chitieu.periods import parse_period
+from chitieu.periods import parse_period, period_year
 
 CUTOFF_DAY = 14   # Nghị định 09/2019/NĐ-CP, Điều 12: figures are cut off on the 14th
 DUE_DAY = 20      # product default (the decree leaves the due date to the issuer of the regime)
@@ -121,9 +121,10 @@ def next_state(current: str | None, action: str) -> str:
 
 def locked_message(name: str, period_label: str, year: int, period_label_en: str | None = None) -> tuple[str, str]:
     """The (vi, en) sentences for a refused write to an approved period."""
-    return (f"Số liệu {period_label} năm {year} của {name} đã được lãnh đạo duyệt và khoá; chưa thay đổi gì. "
-            "Cần lãnh đạo mở khoá (kèm lý do) trước khi tải lên hoặc hoàn tác.",
-            f"The {period_label_en or period_label} {year} figures of {name} are approved and locked; nothing was changed. "
+    return (f"Số liệu {period_year(period_label, year, start=False)} của {name} đã được lãnh đạo duyệt và khoá; "
+            "chưa thay đổi gì. Cần lãnh đạo mở khoá (kèm lý do) trước khi tải lên hoặc hoàn tác.",
+            f"The {period_year(period_label_en or period_label, year, 'en', start=False)} figures of {name} are "
+            "approved and locked; nothing was changed. "
             "A leader must unlock them (with a reason) before any upload or undo.")
 
 
@@ -152,11 +153,8 @@ def check_attachment(data: bytes, name: str | None) -> tuple[str, str]:
 
 
 def size_text(n: int, lang: str = "vi") -> str:
-    """'12 KB', '1,5 MB' ('1.5 MB' in English)."""
-    if n < 1024 * 1024:
-        return f"{max(1, round(n / 1024))} KB"
-    mb = f"{n / 1024 / 1024:.1f}"
-    return f"{mb.replace('.', ',') if lang != 'en' else mb} MB"
+    """'12 KB', '1,5 MB' ('1.5 MB' in English): chitieu.filetypes.size_text, the one size format."""
+    return filetypes.size_text(n, lang)
 
 
 def request_steps(req: dict, lang: str = "vi") -> list[str]:

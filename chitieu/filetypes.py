@@ -21,6 +21,7 @@ import xml.parsers.expat
 
 from chitieu import settings
 from chitieu.errors import UserError
+from chitieu.numbers import format_vn
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -133,10 +134,9 @@ def check_upload(data: bytes, name: str | None, allowed: tuple[str, ...] | list[
     if not data:
         raise UserError("empty-file", f"Tệp {shown} rỗng.", f"The file {shown} is empty.")
     if len(data) > limit:
-        mb = limit / 1024 / 1024
         raise UserError("file-too-large",
-                        f"Tệp {shown} lớn hơn giới hạn {mb:g} MB (CHITIEU_UPLOAD_MAX_MB).",
-                        f"The file {shown} is larger than the {mb:g} MB limit (CHITIEU_UPLOAD_MAX_MB).")
+                        f"Tệp {shown} lớn hơn giới hạn {size_text(limit)} (CHITIEU_UPLOAD_MAX_MB).",
+                        f"The file {shown} is larger than the {size_text(limit, 'en')} limit (CHITIEU_UPLOAD_MAX_MB).")
     if data.startswith(ZIP_MAGIC):
         check_zip_directory(data, shown)       # before anything parses the central directory
     kind = sniff(data)
@@ -183,8 +183,19 @@ def check_zip_directory(data: bytes, shown: str) -> None:
                         f"it holds too many parts (over {MAX_PARTS})")
 
 
-def _mb(n: int) -> str:
-    return f"{n / 1024 / 1024:,.0f}".replace(",", ".")
+def size_text(n: int | float, lang: str = "vi") -> str:
+    """A file size or size limit as people read it: '20 MB', '1,5 MB', '10 KB' (under 1 MB; at least
+    '1 KB'); English '1.5 MB', '1,024 MB'. (Before: a small limit read '0.00999928 MB'.)"""
+    mb = n / 1024 / 1024
+    text, unit = (format_vn(round(mb, 1)), "MB") if mb >= 1 else (format_vn(max(1, round(n / 1024))), "KB")
+    if lang == "en":
+        text = text.replace(".", "\u0001").replace(",", ".").replace("\u0001", ",")
+    return f"{text} {unit}"
+
+
+def upload_limit_text(lang: str = "vi") -> str:
+    """The upload limit (CHITIEU_UPLOAD_MAX_MB) for a label: '20 MB'."""
+    return size_text(settings.upload_max_bytes(), lang)
 
 
 def _check_zip(data: bytes, shown: str, limit: int, kind: str = "zip") -> None:
@@ -202,13 +213,13 @@ def _check_zip(data: bytes, shown: str, limit: int, kind: str = "zip") -> None:
                         f"it holds too many parts (over {MAX_PARTS})")
     total = sum(i.file_size for i in infos)
     if total > limit * ZIP_EXPANSION_LIMIT:
-        raise _too_much(shown, f"khi giải nén thành {_mb(total)} MB, quá {ZIP_EXPANSION_LIMIT} lần giới hạn tải lên",
-                        f"it expands to {_mb(total)} MB, over {ZIP_EXPANSION_LIMIT} times the upload limit")
+        raise _too_much(shown, f"khi giải nén thành {size_text(total)}, quá {ZIP_EXPANSION_LIMIT} lần giới hạn tải lên",
+                        f"it expands to {size_text(total, 'en')}, over {ZIP_EXPANSION_LIMIT} times the upload limit")
     if kind == "docx":
         xml = sum(i.file_size for i in infos if i.filename.endswith((".xml", ".rels")))
         if xml > limit * DOCX_XML_FACTOR:
-            raise _too_much(shown, f"phần văn bản (XML) khi giải nén là {_mb(xml)} MB, lớn hơn mọi kế hoạch thật",
-                            f"its text (XML) expands to {_mb(xml)} MB, more than any real plan")
+            raise _too_much(shown, f"phần văn bản (XML) khi giải nén là {size_text(xml)}, lớn hơn mọi kế hoạch thật",
+                            f"its text (XML) expands to {size_text(xml, 'en')}, more than any real plan")
 
 
 def check_xml_depth(zf: zipfile.ZipFile, part: str, shown: str, max_depth: int = MAX_XML_DEPTH,

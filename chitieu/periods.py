@@ -116,6 +116,18 @@ def parse_period(text: "str | Period | None") -> Period:
     raise _unknown_period(str(text))
 
 
+def period_year(period: "str | Period", year: int, lang: str = "vi", start: bool = True) -> str:
+    """A period and its year as one phrase: "Cả năm 2022", "6 tháng năm 2022", "Quý I năm 2022"
+    (English "Full year 2022", "Q1 2022", "First 6 months of 2022"). `start=False` for the middle
+    of a sentence ("Số liệu cả năm 2022 ..."). (Before: label + " năm " + year read "Cả năm năm 2022".)"""
+    p = parse_period(period)
+    if lang == "en":
+        text = f"{p.label_en} {year}" if p.is_full_year or p.code == "Q1" else f"{p.label_en} of {year}"
+    else:
+        text = f"cả năm {year}" if p.is_full_year else f"{p.label_vi} năm {year}"
+    return text[:1].upper() + text[1:] if start else text
+
+
 @total_ordering
 @dataclass(frozen=True)
 class Standing:

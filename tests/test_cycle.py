@@ -236,7 +236,7 @@ def test_page_full_cycle_with_upload_refused_while_locked(new_db, monkeypatch):
     close_db(db)
 
     at = _page(db, monkeypatch, None)
-    assert "Cả năm năm 2022: chốt số liệu ngày 14/12/2022, hạn nộp ngày 20/12/2022" in _text(at)
+    assert "Cả năm 2022: chốt số liệu ngày 14/12/2022, hạn nộp ngày 20/12/2022" in _text(at)
     assert "Huyện Ba Tơ" in str(at.dataframe[1].value.values.tolist())   # the missing-reports list
     assert not {"Gửi duyệt", "Duyệt và khoá"} & _buttons(at)            # an anonymous visitor reads only
 

@@ -63,7 +63,7 @@ def test_cycle_page_in_the_browser(cycle_app, tmp_path):
             settle(page)
             login(page, *facts["login"])
             assert page.get_by_role("heading", name="Kỳ báo cáo").is_visible()
-            assert page.get_by_text(f"Cả năm năm {facts['year']}: chốt số liệu ngày 14/12/{facts['year']}").is_visible()
+            assert page.get_by_text(f"Cả năm {facts['year']}: chốt số liệu ngày 14/12/{facts['year']}").is_visible()
             assert page.get_by_role("heading", name=f"Lịch báo cáo năm {facts['year']}").is_visible()
             toast = page.locator('[data-testid="stToast"]')         # the inbox's "unread" toast fades by itself
             if toast.count():

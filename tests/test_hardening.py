@@ -556,7 +556,7 @@ def test_audit_page_is_for_admins_only(ui_db, monkeypatch):
     at.run()
     assert not at.exception and at.dataframe
     log = at.dataframe[0].value
-    assert {"user.add", "plan.store", "actuals.upload"} <= set(log["action"])
+    assert {"Thêm người dùng", "Lưu kế hoạch", "Tải lên số liệu"} <= set(log["action"])  # user.add, plan.store, ...
     assert "$2b$" not in log.to_csv() and PASSWORD not in log.to_csv()
 
 

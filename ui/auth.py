@@ -48,6 +48,7 @@ from chitieu.errors import UserError
 from chitieu.store import DatabaseFault, open_db, read_only_message
 from chitieu.store import audit as audit_store
 from chitieu.store import users as user_store
+from ui.i18n import role_label
 
 SESSION_KEY = "chitieu_user"
 THROTTLE = auth.LoginThrottle()
@@ -92,7 +93,10 @@ _T = {
 
 
 def _lang() -> str:
-    return st.session_state.get("lang") or settings.get("CHITIEU_LANG")
+    # the login box is drawn before the sidebar's language box: on a link's first view (?lang=en)
+    # only the address knows the language yet
+    url = st.query_params.get("lang")
+    return st.session_state.get("lang") or (url if url in ("vi", "en") else None) or settings.get("CHITIEU_LANG")
 
 
 def tr(key: str, lang: str | None = None, **kw) -> str:
@@ -222,8 +226,8 @@ def write_gate(lang: str = "vi", con=None) -> auth.User | None:
         msg = ("Log in (sidebar) as an analyst to upload." if lang == "en"
                else "Đăng nhập (thanh bên) bằng tài khoản chuyên viên để tải lên.")
     else:
-        msg = (f"{user.username} ({user.role}) may read but not upload." if lang == "en"
-               else f"Tài khoản {user.username} ({user.role}) chỉ được xem, không được tải lên.")
+        msg = (f"{user.username} ({role_label(user.role, lang)}) may read but not upload." if lang == "en"
+               else f"Tài khoản {user.username} ({role_label(user.role)}) chỉ được xem, không được tải lên.")
     st.info(msg, icon=":material/lock:")
     return None
 
@@ -371,7 +375,7 @@ def login_box(con=None) -> auth.User | None:
     if getattr(con, "read_only", False):
         box.warning(read_only_message(con, _lang()), icon=":material/lock:")
     if user is not None:
-        box.caption(tr("logged_in", name=user.label, role=user.role))
+        box.caption(tr("logged_in", name=user.label, role=role_label(user.role, _lang())))
         if box.button(tr("logout"), key="logout"):
             logout()
             st.rerun()
@@ -403,13 +407,13 @@ def require_role(*roles: str, con=None) -> auth.User:
     user = current_user(con)
     if auth.is_role(user, *roles):
         return user
+    needed = " / ".join(role_label(r) for r in roles)
     if not auth.users_exist(con):
         _deny(tr("setup_hint"))
     elif user is None:
-        _deny("Trang này cần đăng nhập (" + "/".join(roles) + "). Hãy đăng nhập ở thanh bên.")
+        _deny(f"Trang này cần đăng nhập ({needed}). Hãy đăng nhập ở thanh bên.")
     else:
-        _deny(f"Tài khoản {user.username} ({user.role}) không có quyền vào trang này (cần "
-              + "/".join(roles) + ").")
+        _deny(f"Tài khoản {user.username} ({role_label(user.role)}) không có quyền vào trang này (cần {needed}).")
     raise AssertionError("unreachable")  # st.stop() raises
 
 

@@ -486,8 +486,8 @@ def why(r: dict, language: str) -> None:
     from ui.format import target_text, with_unit
     tt = target_text(r["comparator"], r.get("value"), r.get("value_high"), r.get("unit", ""), language)
     st.markdown(f"**{t('plan_sentence', language)}:** “{r.get('text') or '–'}”")
-    if r.get("actual_period"):
-        standing = r.get("actual_standing") or "–"
+    if isinstance(r.get("actual_period"), str) and r["actual_period"]:  # a frame's gap is NaN, and NaN is true
+        standing = r["actual_standing"] if isinstance(r.get("actual_standing"), str) and r["actual_standing"] else "–"
         if standing in {s.code for s in STANDINGS}:
             standing = next(s.label(language) for s in STANDINGS if s.code == standing).lower()
         st.markdown(f"**{t('target', language)}:** {tt} · **{t('actual', language)}:** "

@@ -8,9 +8,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from chitieu import auth, cycle, settings
+from chitieu import auth, cycle
 from chitieu.errors import UserError
-from chitieu.periods import PERIOD_CHOICES, parse_period
+from chitieu.filetypes import upload_limit_text
+from chitieu.periods import PERIOD_CHOICES, parse_period, period_year
 from chitieu.store import cycle as cycle_store
 from ui import common
 from ui.i18n import t
@@ -30,7 +31,7 @@ def _cap(text: str) -> str:
 
 
 def deadline_line(d: cycle.Deadline, language: str = "vi") -> str:
-    return t("cy_deadline_line", language, period=_cap(parse_period(d.period).label(language)), year=d.year,
+    return t("cy_deadline_line", language, when=period_year(d.period, d.year, language),
              cutoff=f"{d.cutoff:%d/%m/%Y}", due=f"{d.due:%d/%m/%Y}",
              left=cycle.due_text(cycle.days_to_due(d.due, today()), language),
              origin=t("cy_origin_admin" if d.source == "admin" else "cy_origin_default", language))
@@ -93,6 +94,12 @@ def action_box(con, user: auth.User | None, frame, year: int, period: str, langu
     names = dict(zip(frame["locality_scheme"] + ":" + frame["locality_code"], frame["locality_name"]))
     assigned = {f"{a}:{b}" for a, b in (user.localities if user is not None else ())}
     mine = next((k for k in names if k in assigned), None)      # start on the user's own locality
+    who = user.username if user is not None else ""
+    if st.session_state.get("_cycle_loc_for", who) != who and mine is not None:
+        # a login (or a change of user) in this session: the choice made before it (kept in the
+        # session and the URL) was someone else's, so the box moves to the new user's own locality
+        st.session_state[common._widget_key("cycle_loc")] = mine
+    st.session_state["_cycle_loc_for"] = who
     key = common.select("cycle_loc", t("cy_col_locality", language), list(names), mine, format_func=names.get)
     scheme, code = key.split(":", 1)
     line = st.empty()  # the state, written again after a step taken in this run
@@ -184,7 +191,7 @@ def why_extra(r: dict, language: str) -> None:
         st.caption(t("cy_history", language, steps=" → ".join(cycle.request_steps(q._asdict(), language))))
         if q.state != "closed" and may_write:
             text = st.text_area(t("cy_answer_text", language), key=f"ans_{tid}_{q.request_id}")
-            up = st.file_uploader(t("cy_answer_file", language, mb=f"{settings.upload_max_bytes() / 1024 / 1024:g}"),
+            up = st.file_uploader(t("cy_answer_file", language, limit=upload_limit_text(language)),
                                   type=["pdf", "docx", "xlsx", "png", "jpg", "jpeg"],
                                   key=f"ans_file_{tid}_{q.request_id}",
                                   help=t("cy_answer_keep", language) if isinstance(q.attachment_name, str) else None)

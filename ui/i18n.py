@@ -37,11 +37,16 @@ STRINGS: dict[str, tuple[str, str]] = {
                    "No plan for {year}. Choose another year in the sidebar."),
     "db_busy": ("Không mở được cơ sở dữ liệu: {msg}", "Cannot open the database: {msg}"),
     "built_sample": ("Đã nạp dữ liệu mẫu lần đầu.", "Sample data loaded on first start."),
+    # ---- Roles (chitieu.auth.ROLES) as the user reads them: role_label() ------------------------
+    "role_admin": ("quản trị viên", "administrator"),
+    "role_analyst": ("chuyên viên", "analyst"),
+    "role_leader": ("lãnh đạo", "leader"),
+    "role_viewer": ("người xem", "viewer"),
     # ---- Reporting cycle (issue 13: views/cycle.py, ui/cycle.py) ----------------------------------
     "cy_no_plan": ("Chưa có kế hoạch nào: hãy nạp kế hoạch trước.", "No plan yet: load a plan first."),
     "cy_sidebar_hint": ("Kỳ và năm chọn ở thanh bên.", "Choose the period and year in the sidebar."),
-    "cy_deadline_line": ("{period} năm {year}: chốt số liệu ngày {cutoff}, hạn nộp ngày {due} ({left}; {origin}).",
-                         "{period} {year}: figures cut off on {cutoff}, due on {due} ({left}; {origin})."),
+    "cy_deadline_line": ("{when}: chốt số liệu ngày {cutoff}, hạn nộp ngày {due} ({left}; {origin}).",
+                         "{when}: figures cut off on {cutoff}, due on {due} ({left}; {origin})."),
     "cy_origin_admin": ("do quản trị viên đặt", "set by the administrator"),
     "cy_origin_default": ("mặc định theo Nghị định 09/2019/NĐ-CP", "default under Decree 09/2019/NĐ-CP"),
     "cy_calendar": ("Lịch báo cáo năm {year}", "Reporting calendar {year}"),
@@ -107,8 +112,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cy_download": ("Tải tệp kèm: {name}", "Download the attachment: {name}"),
     "cy_history": ("Diễn biến: {steps}", "History: {steps}"),
     "cy_answer_text": ("Nội dung giải trình", "Explanation"),
-    "cy_answer_file": ("Tệp kèm theo (không bắt buộc; PDF, Word, Excel, ảnh PNG hoặc JPEG, tối đa {mb} MB)",
-                       "Attach a file (optional; PDF, Word, Excel, PNG or JPEG image, at most {mb} MB)"),
+    "cy_answer_file": ("Tệp kèm theo (không bắt buộc; PDF, Word, Excel, ảnh PNG hoặc JPEG, tối đa {limit})",
+                       "Attach a file (optional; PDF, Word, Excel, PNG or JPEG image, at most {limit})"),
     "cy_answer_keep": ("Gửi lại không kèm tệp thì tệp đã gửi trước được giữ.",
                        "Answering again without a file keeps the file sent before."),
     "cy_btn_answer": ("Gửi giải trình", "Send the explanation"), "cy_answered": ("Đã gửi giải trình.", "Explanation sent."),
@@ -268,6 +273,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cat_direction": ("Chiều tốt", "Better when"), "cat_category": ("Lĩnh vực", "Area"),
     "cat_kind": ("Loại (lũy kế/mức)", "Kind (flow/level)"), "cat_measured": ("Đo", "Measured"),
     "cat_tolerance": ("Dung sai", "Tolerance"), "cat_aliases": ("Tên gọi khác", "Other names"),
+    # the catalogue's coded values in words (catalogue_view): direction, kind, measured
+    "cat_v_higher_is_better": ("càng cao càng tốt", "higher"), "cat_v_lower_is_better": ("càng thấp càng tốt", "lower"),
+    "cat_v_target_band": ("trong khoảng chỉ tiêu", "within the target range"),
+    "cat_v_flow": ("lũy kế", "flow"), "cat_v_level": ("mức", "level"),
+    "cat_v_periodic": ("theo kỳ", "each period"), "cat_v_annual": ("chỉ cuối năm", "at year end only"),
     "related_child": ("Đơn vị trực thuộc có kế hoạch năm {year}", "Units under it with a {year} plan"),
     "related_predecessor": ("Đơn vị tiền thân (trước sắp xếp ngày 01/7/2025) — kế hoạch và số liệu của đơn vị cũ",
                             "Predecessor units (before the reform of 1 July 2025) — plans and figures of the former units"),
@@ -354,6 +364,74 @@ def t(key: str, lang: str = "vi", **fmt) -> str:
 
 _COLUMN_KEYS = {"locality": "locality", "locality_name": "locality", "indicator": "indicator", "scope": "scope", "year": "year",
                 "period": "period", "unit": "unit", "standing": "standing"}
+
+
+AUDIT_ACTIONS: dict[str, tuple[str, str]] = {  # chitieu.store.audit.record's verbs, as the audit page shows them
+    "plan.store": ("Lưu kế hoạch", "Plan stored"), "plan.replace": ("Thay kế hoạch", "Plan replaced"),
+    "plan.restore": ("Khôi phục kế hoạch", "Plan restored"), "plan.delete": ("Xoá kế hoạch", "Plan deleted"),
+    "actuals.upload": ("Tải lên số liệu", "Actuals uploaded"), "actuals.undo": ("Hoàn tác lần tải lên", "Upload undone"),
+    "actual.edit": ("Sửa số liệu", "Figure edited"), "catalogue.edit": ("Sửa danh mục chỉ tiêu", "Catalogue edited"),
+    "user.add": ("Thêm người dùng", "User added"), "user.password": ("Đổi mật khẩu", "Password changed"),
+    "user.localities": ("Giao địa phương", "Localities assigned"), "user.role": ("Đổi vai trò", "Role changed"),
+    "user.disable": ("Khoá tài khoản", "User disabled"), "user.enable": ("Mở lại tài khoản", "User enabled"),
+    "user.email": ("Đặt địa chỉ thư điện tử", "E-mail address set"), "login.failed": ("Đăng nhập sai", "Failed login"),
+    "setup.admin": ("Tạo quản trị viên đầu tiên", "First administrator created"),
+    "cycle.submit": ("Gửi duyệt", "Submitted"), "cycle.approve": ("Duyệt và khoá", "Approved and locked"),
+    "cycle.return": ("Trả lại", "Returned"), "cycle.unlock": ("Mở khoá", "Unlocked"),
+    "cycle.deadline": ("Đặt lịch báo cáo", "Reporting dates set"),
+    "explain.request": ("Yêu cầu giải trình", "Explanation requested"),
+    "explain.answer": ("Trả lời giải trình", "Explanation answered"),
+    "explain.close": ("Đóng yêu cầu giải trình", "Explanation request closed"),
+    "notify.email_failed": ("Thư thông báo không gửi được", "Notification e-mail not sent"),
+}
+AUDIT_ENTITIES: dict[str, tuple[str, str]] = {
+    "plan": ("kế hoạch", "plan"), "upload": ("lần tải lên", "upload"), "user": ("người dùng", "user"),
+    "setup": ("thiết lập", "set-up"), "period": ("kỳ báo cáo", "period"), "notification": ("thông báo", "notification"),
+    "explain_request": ("yêu cầu giải trình", "explanation request"), "catalogue": ("danh mục", "catalogue"),
+    "target": ("chỉ tiêu", "target"), "actual": ("số liệu", "figure"),
+}
+
+
+# who did it, when no person did: the build command's default actor, the bundled sample's uploader
+SYSTEM_ACTORS: dict[str, tuple[str, str]] = {
+    "build": ("(lệnh nạp dữ liệu)", "(data build)"), "sample": ("(bộ dữ liệu mẫu)", "(bundled sample)"),
+    "system": ("(hệ thống)", "(system)"),
+}
+
+
+def actor_label(name, lang: str = "vi") -> str:
+    """A user name as it is; the names the software itself writes ("build", "sample", "system") in words."""
+    pair = SYSTEM_ACTORS.get(name) if isinstance(name, str) else None
+    return (name if isinstance(name, str) else "–") if pair is None else pair[1 if lang == "en" else 0]
+
+
+def audit_action_label(action: str, lang: str = "vi") -> str:
+    """An audit verb in words ("Lưu kế hoạch" for plan.store); an unknown one as it is stored."""
+    pair = AUDIT_ACTIONS.get(action)
+    return action if pair is None else pair[1 if lang == "en" else 0]
+
+
+def audit_entity_label(entity: str, lang: str = "vi") -> str:
+    pair = AUDIT_ENTITIES.get(entity)
+    return entity if pair is None else pair[1 if lang == "en" else 0]
+
+
+def catalogue_view(catalogue, lang: str = "vi"):
+    """The catalogue as read on the Plans page: area, direction, kind and measure in words, not codes
+    (the "Mã" column keeps the indicator's code: it is what the Excel template and the CLI use)."""
+    view = catalogue.copy()
+    for col in ("direction", "kind", "measured"):
+        if col in view.columns:
+            view[col] = [t(f"cat_v_{v}", lang) if f"cat_v_{v}" in STRINGS else v for v in view[col]]
+    if "category" in view.columns:
+        view["category"] = [category_label(c, lang) for c in view["category"]]
+    return view
+
+
+def role_label(role: str | None, lang: str = "vi") -> str:
+    """A role as shown to people ("lãnh đạo" for `leader`); the code stays in the CLI and the audit data."""
+    key = f"role_{role}"
+    return t(key, lang) if key in STRINGS else str(role or "")
 
 
 def column_label(col: str, lang: str = "vi") -> str:

@@ -18,6 +18,7 @@ import pandas as pd
 from chitieu.model import COMPARATORS, DOUBT_LABELS, Locality, PlanTarget
 from chitieu.numbers import NumberError, format_vn, parse_cell_number
 from chitieu.textnorm import fold, nfc
+from ui.i18n import actor_label
 
 UNMAPPED = "unmapped"
 S: dict[str, tuple[str, str]] = {
@@ -406,6 +407,7 @@ def stored_plans(df: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     cols = ["locality_name", "province", "year", "targets", "loaded_at", "loaded_by"]
     view = df.reindex(columns=cols).copy()
     view["loaded_at"] = view["loaded_at"].map(when)
+    view["loaded_by"] = [actor_label(a, lang) if isinstance(a, str) and a else a for a in view["loaded_by"]]
     for c in ("locality_name", "province", "loaded_by"):
         view[c] = view[c].astype(object).where(view[c].notna() & (view[c].astype(str) != ""), "–")
     view["year"] = view["year"].map(lambda y: "–" if _missing(y) else str(int(y)))

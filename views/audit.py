@@ -8,6 +8,7 @@ from chitieu.store.audit import recent
 from chitieu.store.plans import plan_versions, restore_plan
 from ui import common
 from ui.auth import db, require_role
+from ui.i18n import actor_label, audit_action_label, audit_entity_label
 
 admin = require_role("admin")
 st.title("Nhật ký thay đổi")
@@ -19,14 +20,17 @@ c1, c2, c3 = st.columns(3)
 limit = c3.number_input("Số dòng gần nhất", min_value=50, max_value=20000, value=1000, step=50)
 log = recent(db(), int(limit))
 actions = sorted(log["action"].dropna().unique()) if not log.empty else []
-action = c1.selectbox("Thao tác", ["(tất cả)", *actions])
+action = c1.selectbox("Thao tác", ["(tất cả)", *actions], format_func=audit_action_label)
 actor = c2.text_input("Người thực hiện chứa")
 if action != "(tất cả)":
     log = log[log["action"] == action]
 if actor:
     log = log[log["actor"].fillna("").str.contains(actor, case=False, regex=False)]
 
-st.dataframe(log, hide_index=True, width="stretch", column_config={
+shown = log.assign(action=log["action"].map(audit_action_label), entity=log["entity"].map(audit_entity_label),
+                   actor=log["actor"].map(actor_label),
+                   before_json=log["before_json"].fillna("–"), after_json=log["after_json"].fillna("–"))
+st.dataframe(shown, hide_index=True, width="stretch", column_config={
     "audit_id": "#", "logged_at": st.column_config.DatetimeColumn("Thời điểm", format="DD/MM/YYYY HH:mm:ss"),
     "actor": "Người thực hiện", "action": "Thao tác", "entity": "Đối tượng", "entity_key": "Khoá",
     "before_json": "Trước", "after_json": "Sau", "via": "Từ đâu"})

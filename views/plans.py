@@ -12,7 +12,7 @@ from loaders.plans.isolated import read_plan_upload  # parsed in a capped child 
 from ui import auth as auth_ui
 from ui import common
 from ui import plan_review as pr
-from ui.i18n import t
+from ui.i18n import catalogue_view, t
 
 lang = common.filters()["lang"]
 st.title(t("page_plans", lang))
@@ -95,4 +95,4 @@ else:
     view = pr.stored_plans(plans, lang)  # locality, province, year, targets, when, by whom
     common.table(view, dict(zip(view.columns, view.columns)), numbers=[pr.tr("col_targets", lang)], key="plans_table")
 with st.expander(t("catalogue", lang)):
-    common.table(catalogue, {c: t("cat_" + c, lang) for c in catalogue.columns}, key="catalogue_table")
+    common.table(catalogue_view(catalogue, lang), {c: t("cat_" + c, lang) for c in catalogue}, key="catalogue_table")
