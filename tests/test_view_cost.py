@@ -188,3 +188,22 @@ def test_a_built_figure_draws_the_same_figure_and_makes_its_dict_once():
     assert fig.to_dict() == expected and fig.to_dict() is fig.to_dict()
     import plotly.io as pio
     assert pio.to_json(fig) == pio.to_json(status_counts_chart(counts, "Tiêu đề", "vi"))
+
+
+@pytest.mark.parametrize("page, box, query", [
+    ("views/indicator.py", "ind_why", {"ind1": "health_insurance_coverage"}),
+    ("views/compare.py", "cmp_why", {"year": "2022"})])
+def test_the_why_box_of_a_page_lists_its_targets_once_opened_and_each_why_once_that_is(demo_db, monkeypatch,
+                                                                                      page, box, query):
+    monkeypatch.setenv("CHITIEU_DB", str(demo_db))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.query_params.update(query)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [e.label for e in at.expander if _key(e) == box] and "Câu trong kế hoạch" not in texts(at)
+    at = _open(at, box)
+    targets = [e for e in at.expander if _key(e).startswith(box + "_t_")]
+    assert targets and all(" — " in e.label for e in targets), [e.label for e in targets]
+    at = _open(at, _key(targets[0]))
+    assert sum("Câu trong kế hoạch" in m.value for m in at.markdown) == 1

@@ -73,5 +73,7 @@ common.table(view, dict(zip(["locality", "indicator_name", "target", "actual_tex
                             common.headers(lang, "locality", "indicator", "target", "actual", "percent", "status"))),
              percents=["percent"], wide=["locality", "indicator_name", "actual_text"], key="compare_table")
 st.caption(t("table_marks", lang))
-with st.expander(t("why", lang)):
-    common.status_list(sel.rename(columns={"locality": "locality_name"}), lang, with_locality=True)
+if (why := common.expander(t("why", lang), key="cmp_why")).open:  # drawn once opened, each why too
+    with why:
+        common.status_list(sel.rename(columns={"locality": "locality_name"}), lang, with_locality=True,
+                           lazy="cmp_why_t")

@@ -53,5 +53,6 @@ common.table(view, dict(zip(["year", "locality", "target", "actual_text", "perce
                             common.headers(lang, "year", "locality", "target", "actual", "percent", "status"))),
              percents=["percent"], wide=["locality", "actual_text", "status_text"], key="indicator_table")
 st.caption(t("table_marks", lang))
-with st.expander(t("why", lang)):
-    common.status_list(view, lang, with_locality=True)
+if (why := common.expander(t("why", lang), key="ind_why")).open:  # drawn once opened, each why too
+    with why:
+        common.status_list(view, lang, with_locality=True, lazy="ind_why_t")
