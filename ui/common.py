@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import importlib
 import threading
 from pathlib import Path
@@ -266,19 +267,25 @@ def text(key: str, label: str, where=None, **kw) -> str:
 
 
 @st.cache_resource(show_spinner=False)
-def app_icon():
+@functools.lru_cache(maxsize=1)
+def app_icon() -> bytes:
     """The tab icon, drawn here (a red flag with a yellow star): a `:material/…:` or emoji icon
-    makes the browser fetch it from a public CDN, and nothing may be fetched from outside."""
+    makes the browser fetch it from a public CDN, and nothing may be fetched from outside.
+    Drawn and encoded once per process (PNG bytes), not on every view."""
+    import io
+    import math
+
     from PIL import Image, ImageDraw
     img = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
     draw = ImageDraw.Draw(img)
     draw.rectangle([4, 12, 60, 52], fill=(218, 37, 29, 255))
     cx, cy, r = 32, 32, 13
-    import math
     pts = [(cx + (r if k % 2 == 0 else r * 0.4) * math.sin(k * math.pi / 5),
             cy - (r if k % 2 == 0 else r * 0.4) * math.cos(k * math.pi / 5)) for k in range(10)]
     draw.polygon(pts, fill=(255, 205, 0, 255))
-    return img
+    out = io.BytesIO()
+    img.save(out, format="PNG")
+    return out.getvalue()
 
 
 # ---------------------------------------------------------------- shared sidebar filters
