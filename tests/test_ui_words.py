@@ -308,3 +308,30 @@ def test_catalogue_and_audit_speak_in_words(bundled_words_db, monkeypatch):
     log = at.dataframe[0].value
     assert "Lưu kế hoạch" in set(log["action"]) and "(bộ dữ liệu mẫu)" in set(log["actor"])
     assert not log["before_json"].isna().any()                              # before: "None" in the cells
+
+
+@pytest.mark.browser
+def test_in_the_browser_the_approval_box_follows_the_login(tmp_path):
+    """The report came from a browser: the box stayed on the locality chosen before the login."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.live_server import live_app
+    from tests.test_e2e_browser import CHROMIUM, CHROMIUM_ARGS, _require_browser, login, settle
+    _require_browser()
+    db = make_demo_db(tmp_path / "browser.duckdb")
+    with live_app(db, "ui-words-server.log") as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 720}, locale="vi-VN")
+        page.set_default_timeout(30_000)
+        try:
+            page.goto(f"{base}/ky-bao-cao?year=2022&period=FY&cycle_loc=test:PQC")   # a visitor on Phú Quốc
+            settle(page)
+            box = page.get_by_role("combobox", name="Địa phương", exact=True)
+            assert box.input_value() == "Thành phố Phú Quốc"
+            login(page, "ba_to", DEMO_PASSWORD)
+            assert page.get_by_text("Đăng nhập: ba_to (chuyên viên)").is_visible()
+            assert box.input_value() == "Huyện Ba Tơ"
+            assert page.get_by_role("button", name="Gửi duyệt").is_visible()
+            assert page.get_by_text("Cả năm 2022: chốt số liệu ngày 14/12/2022").is_visible()
+        finally:
+            browser.close()
