@@ -219,6 +219,15 @@ def test_after_a_login_the_approval_box_opens_on_the_users_locality(words_db, mo
     assert _locality_box(at).value == "test:QNG"
 
 
+def test_submitting_a_locality_with_targets_still_missing_says_so(tmp_path, monkeypatch):
+    db = make_demo_db(tmp_path / "submit.duckdb")                  # Ba Tơ lacks some figures of the year
+    at = open_page(db, monkeypatch, "views/cycle.py", "ba_to")
+    assert any("chỉ tiêu chưa có số liệu" in e.label for e in at.expander)
+    at.button(key="cycle_submit").click().run()
+    assert not at.exception, [e.value for e in at.exception]       # before: KeyError 'test:BTO' (error page)
+    assert [s.value for s in at.success] == ["Huyện Ba Tơ: Đã gửi, chờ duyệt."]
+
+
 def test_a_shared_link_to_a_locality_still_opens_on_it(words_db, monkeypatch):
     at = open_page(words_db, monkeypatch, "views/cycle.py", "ba_to", {"cycle_loc": "test:PQC"})
     assert _locality_box(at).value == "test:PQC"

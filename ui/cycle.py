@@ -107,8 +107,8 @@ def action_box(con, user: auth.User | None, frame, year: int, period: str, langu
     gaps = cycle_store.missing_targets(con, scheme, code, year, period)
     if not gaps.empty:
         with st.expander(t("cy_gaps", language, n=len(gaps), period=parse_period(period).label(language))):
-            names = gaps["name_en"] if language == "en" else gaps["name"]
-            st.markdown("\n".join(f"- {n}" + (f" ({s})" if s else "") for n, s in zip(names, gaps["scope"])))
+            missing = gaps["name_en"] if language == "en" else gaps["name"]  # not `names`: the success line needs those
+            st.markdown("\n".join(f"- {n}" + (f" ({s})" if s else "") for n, s in zip(missing, gaps["scope"])))
     allowed = [a for a in ("submit", "approve", "return", "unlock")
                if (auth.can_write(user, scheme, code, con) if a == "submit" else auth.can_lead(user, scheme, code, con))]
     if not allowed:
