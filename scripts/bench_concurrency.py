@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -106,12 +107,15 @@ class Server:
 
 def load(server: Server, sessions: int, seconds: float, query: str = "") -> dict:
     rss_pid = server.replicas[0].proc.pid if hasattr(server, "replicas") else server.proc.pid  # one process's RSS
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run([sys.executable, str(LOAD_TOOL), server.address, str(sessions), str(seconds),
                           str(rss_pid), query], capture_output=True, text=True, timeout=seconds + 300)
     line = next((ln for ln in out.stdout.splitlines() if ln.startswith("{")), None)
     if line is None:
         sys.exit(f"load tool failed on {server.name}:\n{out.stdout}\n{out.stderr}")
     result = json.loads(line)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the load tool's own CPU: it shares the machine
+    result["load_tool_cpu_s"] = round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 1)
     if out.stderr.strip():
         result["first_errors"] = out.stderr.strip().splitlines()[:3]
     return result
@@ -265,6 +269,8 @@ def run_servers(targets, sessions: list[int], seconds: float, results: dict) -> 
             if replicas:  # how the balancer spread the work: CPU seconds each replica spent in this run
                 spent = [cpu_seconds(rep.proc.pid) - c for rep, c in zip(replicas, cpu0)]
                 print("           CPU seconds per replica: " + ", ".join(f"{x:.1f}" for x in spent), flush=True)
+            print(f"           the load tool itself used {r['load_tool_cpu_s']} CPU seconds; "
+                  f"load average {os.getloadavg()[0]:.1f}", flush=True)
             for e in r.get("first_errors", []):
                 print("           ", e)
 
