@@ -83,9 +83,9 @@ def test_round_trip_on_fixture_plans():
     _round_trip(fresh_db())
 
 
-def test_round_trip_on_the_built_database(tmp_path):
+def test_round_trip_on_the_built_database(new_db):
     build = pytest.importorskip("loaders.build")
-    path = tmp_path / "built.duckdb"
+    path = new_db("built")
     build.build_database(path)
     con = open_db(path)
     try:

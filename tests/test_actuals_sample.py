@@ -9,7 +9,8 @@ from loaders.actuals.sample import load_sample_actuals
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     from loaders.build import build_database
-    path = tmp_path_factory.mktemp("sample") / "s.duckdb"
+    from tests.conftest import new_database
+    path = new_database(tmp_path_factory.mktemp("sample"), "s")
     build_database(path)
     con = open_db(path)
     yield con
