@@ -207,3 +207,18 @@ def test_the_why_box_of_a_page_lists_its_targets_once_opened_and_each_why_once_t
     assert targets and all(" — " in e.label for e in targets), [e.label for e in targets]
     at = _open(at, _key(targets[0]))
     assert sum("Câu trong kế hoạch" in m.value for m in at.markdown) == 1
+
+
+def test_what_was_kept_for_an_older_version_is_dropped_once_a_newer_one_is_seen(monkeypatch):
+    from ui import common
+    cleared = []
+    monkeypatch.setattr(common, "_clear_caches", lambda: cleared.append(1))
+    monkeypatch.setattr(common, "_SEEN", {})
+    common._forget_older("a.duckdb", 4)   # the first version a process sees: nothing kept yet
+    common._forget_older("a.duckdb", 4)   # the same version: everything kept serves on
+    common._forget_older("b.duckdb", 9)   # another database's version is its own
+    assert cleared == []
+    common._forget_older("a.duckdb", 5)   # a write somewhere: what version 4 kept is dropped
+    assert cleared == [1]
+    common._forget_older("a.duckdb", 4)   # a run that read the version before the write
+    assert cleared == [1] and common._SEEN == {"a.duckdb": 5, "b.duckdb": 9}

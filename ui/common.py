@@ -137,7 +137,26 @@ def _run_version(c) -> int:
     version = data_version(c)
     if ctx is not None:
         ctx._chitieu_version = (ctx.cursors, version)
+    _forget_older(db_path(), version)
     return version
+
+
+_SEEN: dict[str, int] = {}  # the newest data version this process has seen, per database
+_SEEN_LOCK = threading.Lock()
+
+
+def _forget_older(db: str, version: int) -> None:
+    """When the version has moved on (a write in another process, or the command line), what was
+    kept for older versions is never served again: drop it now rather than let it hold memory until
+    max_entries pushes it out (at national size one status table is tens of MB), as after_write()
+    does for a write made in this process."""
+    with _SEEN_LOCK:
+        last = _SEEN.get(db)
+        if last is not None and version <= last:
+            return
+        _SEEN[db] = version
+    if last is not None:
+        _clear_caches()
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -167,6 +186,10 @@ def after_write() -> None:
     from streamlit.runtime.scriptrunner import get_script_run_ctx
     if (ctx := get_script_run_ctx()) is not None:
         ctx._chitieu_version = None  # the rest of this run reads the new version
+    _clear_caches()
+
+
+def _clear_caches() -> None:
     st.cache_data.clear()
     for shared in (_shared, _derived, _published, _demonstration, _figure):
         shared.clear()
