@@ -9,10 +9,11 @@ The binaries come from the `postgresql` package (`/usr/lib/postgresql/15/bin`, e
 apt-get when they are missing and it runs as root (a fresh CI machine). The cluster lives in a
 temporary directory: `initdb` there (as the Debian `postgres` account when the tests run as root:
 the server refuses to run as root), a server listening on 127.0.0.1 on a free port and on a unix
-socket in that directory only, trust authentication (nobody else can reach it), fsync and
-synchronous commit off (a test database need not survive a power cut). `pg_ctl` starts it in a
-session of its own (pg_ctl calls setsid); it is stopped with `pg_ctl stop` and, failing that,
-by signalling the process group of the postmaster's own pid, never by name.
+socket in that directory only, trust authentication (a throw-away cluster of test data that
+only programs on this machine can reach), fsync and synchronous commit off (a test database
+need not survive a power cut). `pg_ctl` starts it in a session of its own (pg_ctl calls
+setsid); it is stopped with `pg_ctl stop` and, failing that, by signalling the process group
+of the postmaster's own pid, never by name.
 
 Run as a script it starts a server, prints a database URL and waits (for trying by hand):
     .venv/bin/python tests/pg_server.py
@@ -151,6 +152,12 @@ class PgServer:
 
     def stop(self) -> None:
         """Stop the server (fast shutdown), then remove its directory."""
+        pid_file = self.data / "postmaster.pid"
+        if self.pid is None and pid_file.exists():  # start() failed after the server came up
+            try:
+                self.pid = int(pid_file.read_text().splitlines()[0])
+            except (OSError, ValueError, IndexError):
+                pass
         if self.pid is not None:
             try:
                 self._run("pg_ctl", "stop", "-D", str(self.data), "-m", "fast", "-w", "-t", "30", timeout=60)
