@@ -141,10 +141,21 @@ def pytest_report_header(config):
     return f"database backend of the fixtures: {'postgres' if on_postgres() else 'duckdb'}"
 
 
+# Whole modules about the DuckDB file, skipped on PostgreSQL (not in tasks.POSTGRES_TESTS either).
+DUCKDB_ONLY_MODULES = {
+    "test_faults.py": "faults of the DuckDB file (kills mid-write, full and read-only disks, damaged files, "
+                      "the lock of another process, backups before a schema change)",
+}
+
+
 def pytest_collection_modifyitems(config, items):
     if not on_postgres():
         return
     for item in items:
+        module_reason = DUCKDB_ONLY_MODULES.get(item.path.name)
+        if module_reason:
+            item.add_marker(pytest.mark.skip(reason=f"DuckDB only: {module_reason}"))
+            continue
         mark = item.get_closest_marker("duckdb_only")
         if mark is not None:
             why = mark.args[0] if mark.args else "about DuckDB files"
