@@ -148,7 +148,7 @@ def open_browser(proc: subprocess.Popen, extra: list[str]) -> None:
 # the plan-reading half of test_cli_build.py (about 30 s of subprocesses that touch no database).
 POSTGRES_TESTS = [
     "tests/test_actuals_roundtrip.py", "tests/test_actuals_bad_input.py", "tests/test_actuals_cli.py",
-    "tests/test_actuals_sample.py", "tests/test_auth.py", "tests/test_cycle.py",
+    "tests/test_actuals_sample.py", "tests/test_auth.py", "tests/test_cycle.py", "tests/test_cycle_answers.py", "tests/test_notify.py",
     "tests/test_cli_build.py::test_build_is_idempotent_and_reload_replaces_one_plan_only",
     "tests/test_cli_build.py::test_chitieu_user_is_honoured_by_build_with_the_password",
     "tests/test_plan_identity.py", "tests/test_plan_review.py", "tests/test_pages.py", "tests/test_hierarchy.py",

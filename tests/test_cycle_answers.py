@@ -26,7 +26,7 @@ from loaders.actuals.excel_template import template_bytes
 from loaders.actuals.upload import confirm, dry_run
 from chitieu.store.actuals import store_preview, undo_upload
 from tests.actuals_helpers import fresh_db, snapshot
-from tests.conftest import DEMO_PASSWORD, make_demo_db
+from tests.conftest import DEMO_PASSWORD, make_demo_db, new_database
 from tests.make_fixtures import QN, fill_template
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +45,7 @@ def quick_hash(monkeypatch):
 def demo(tmp_path):
     """The demo database with a leader of Ba Tơ, a leader of Phú Quốc (another province) and one request
     on Ba Tơ's growth target."""
-    db = make_demo_db(tmp_path / "answers.duckdb")
+    db = make_demo_db(new_database(tmp_path, "answers"))
     con = open_db(db)
     add_user(con, "ld_bto", "leader", auth.hash_password(DEMO_PASSWORD), localities=[BTO], actor="t")
     add_user(con, "ld_kg", "leader", auth.hash_password(DEMO_PASSWORD), localities=[("test", "PQC")], actor="t")
@@ -134,6 +134,7 @@ def test_only_the_localitys_people_open_the_file(demo):
     close_db(db)
 
 
+@pytest.mark.duckdb_only("a version-4 DuckDB file and the .bak copy made before its upgrade")
 def test_a_v4_database_is_backed_up_and_gets_the_attachments_table(tmp_path):
     db = tmp_path / "old.duckdb"
     con = open_db(db)
@@ -179,7 +180,7 @@ def _xlsx_text(data: bytes) -> str:
     return "\n".join(str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value is not None)
 
 
-def test_the_report_carries_each_request_and_its_answer(demo):
+def test_the_report_carries_each_request_and_its_answer(demo, tmp_path):
     db, rid = demo
     con = open_db(db)
     ld = auth.load_user(con, "ld_bto")
@@ -204,7 +205,7 @@ def test_the_report_carries_each_request_and_its_answer(demo):
     assert "Chưa trả lời." in _docx_text(render(report, "docx"))
     assert "(kèm tệp giai-trinh.pdf)" in _xlsx_text(render(report, "xlsx"))
     if shutil.which("pdftotext"):
-        pdf = Path(db).with_suffix(".pdf")
+        pdf = tmp_path / "report.pdf"
         pdf.write_bytes(render(report, "pdf"))
         words = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
         assert "GIẢI TRÌNH VỀ CÁC CHỈ TIÊU" in words and "Chưa trả lời." in words

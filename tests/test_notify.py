@@ -32,7 +32,7 @@ from chitieu.store import notify as notify_store
 from chitieu.store.audit import recent
 from chitieu.store.users import add_user, set_disabled
 from tests.actuals_helpers import fresh_db
-from tests.conftest import DEMO_PASSWORD, make_demo_db
+from tests.conftest import DEMO_PASSWORD, make_demo_db, new_database
 from tests.make_fixtures import QN, TK
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -286,7 +286,7 @@ def inbox_box(at: AppTest):
 
 
 def test_analyst_logs_in_sees_the_request_marks_it_read_and_opens_its_page(tmp_path, monkeypatch):
-    db = make_demo_db(tmp_path / "inbox.duckdb")
+    db = make_demo_db(new_database(tmp_path, "inbox"))
     con = open_db(db)
     add_user(con, "ld_bto", "leader", auth.hash_password(DEMO_PASSWORD), localities=[("test", "BTO")], actor="t")
     cycle_store.request_explanation(con, auth.load_user(con, "ld_bto"), "test", "BTO", "economic_growth", "", 2022,
@@ -318,7 +318,7 @@ def test_analyst_logs_in_sees_the_request_marks_it_read_and_opens_its_page(tmp_p
 
 
 def test_leader_sees_the_submission_and_others_see_nothing(tmp_path, monkeypatch):
-    db = make_demo_db(tmp_path / "leader.duckdb")
+    db = make_demo_db(new_database(tmp_path, "leader"))
     con = open_db(db)
     add_user(con, "ld_bto", "leader", auth.hash_password(DEMO_PASSWORD), localities=[("test", "BTO")], actor="t")
     add_user(con, "ld_kg", "leader", auth.hash_password(DEMO_PASSWORD), localities=[("test", "PQC")], actor="t")
@@ -345,7 +345,7 @@ def test_leader_sees_the_submission_and_others_see_nothing(tmp_path, monkeypatch
 
 
 def test_inbox_in_english(tmp_path, monkeypatch):
-    db = make_demo_db(tmp_path / "en.duckdb")
+    db = make_demo_db(new_database(tmp_path, "en"))
     con = open_db(db)
     add_user(con, "ld_bto", "leader", auth.hash_password(DEMO_PASSWORD), localities=[("test", "BTO")], actor="t")
     cycle_store.act(con, auth.load_user(con, "ba_to"), "submit", "test", "BTO", 2022, "FY")
@@ -364,7 +364,7 @@ def test_admin_sees_mail_failures(tmp_path, monkeypatch):
     monkeypatch.setenv("CHITIEU_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("CHITIEU_SMTP_PORT", str(free_port()))
     monkeypatch.setenv("CHITIEU_SMTP_STARTTLS", "0")
-    db = make_demo_db(tmp_path / "fail.duckdb")
+    db = make_demo_db(new_database(tmp_path, "fail"))
     con = open_db(db)
     add_user(con, "ld_bto", "leader", auth.hash_password(DEMO_PASSWORD), localities=[("test", "BTO")], actor="t")
     notify_store.set_email(con, "ld_bto", "ld.bto@quangngai.gov.vn", actor="admin")
@@ -384,7 +384,7 @@ def test_admin_sees_mail_failures(tmp_path, monkeypatch):
 # ---------------------------------------------------------------- the command line
 
 def test_cli_sets_and_refuses_an_email_address(tmp_path):
-    db = make_demo_db(tmp_path / "cli.duckdb")
+    db = make_demo_db(new_database(tmp_path, "cli"))
     env = {**os.environ, "CHITIEU_PASSWORD": DEMO_PASSWORD, "CHITIEU_DB": str(db)}
 
     def cli(*args, stdin: str | None = None):
