@@ -130,6 +130,9 @@ def test_overview_of_a_province_is_a_roll_up_with_ranking_and_search(province_db
     total = len(reads.status_table(con, YEAR, "FY"))
     assert sum(int(m.value.replace(".", "")) for m in at.metric) == total
     assert "Xếp hạng theo tỷ lệ chỉ tiêu đạt" in [s.value for s in at.subheader]
+    assert not at.dataframe                        # the table of every unit waits until it is opened
+    at.session_state["nat_units_open"] = True      # what a click on its expander does
+    at.run()
     units = at.dataframe[0].value
     assert len(units) == n_loc and list(units["Hạng"][:3]) == [1, 2, 3]
     assert "None" not in " ".join(str(m.value) for m in at.markdown)

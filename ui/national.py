@@ -156,8 +156,11 @@ def overview(f: dict) -> bool:
     found = rollup.search(units, query)
     if query:
         st.caption(t("nat_found" if len(found) else "nat_none_found", lang, n=len(found), q=query))
-    with st.expander(t("nat_all_units", lang, n=len(units)), expanded=bool(query)):
-        _units_table(found, lang, "nat_units", with_province=not province)
+    # drawn once opened (or searched): formatting every unit's row was half a national view's CPU
+    box = common.expander(t("nat_all_units", lang, n=len(units)), key="nat_units_open", expanded=bool(query))
+    if box.open or query:
+        with box:
+            _units_table(found, lang, "nat_units", with_province=not province)
 
     st.subheader(t("most_behind", lang))
     if s["behind"].empty:
