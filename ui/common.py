@@ -12,6 +12,7 @@
 """
 from __future__ import annotations
 
+import atexit
 import copy
 import functools
 import importlib
@@ -38,7 +39,13 @@ def db_path() -> str:
     return str(settings.db_path())
 
 
-@st.cache_resource(show_spinner=False)
+def _still_open(con) -> bool:
+    return not getattr(con, "closed", False)
+
+
+# validate: a connection closed since it was cached (close_db: an operator's command, a test
+# releasing the file) is opened again instead of failing every later view with "already closed".
+@st.cache_resource(show_spinner=False, validate=_still_open)
 def _connection(path: str):
     fresh = not db_exists(path)
     con = open_db(path)
@@ -50,11 +57,23 @@ def _connection(path: str):
     # sooner judges it at once (reads.judged_rows computes each key once, later readers wait for it).
     warm = threading.Timer(WARM_AFTER_S, reads.warm, args=(con, BIG))
     warm.name, warm.daemon = "chitieu-warm", True
+    _WARMERS.append(warm)
     warm.start()
     return con
 
 
 WARM_AFTER_S = 5.0
+_WARMERS: list[threading.Timer] = []
+
+
+@atexit.register
+def _stop_warmers() -> None:
+    """At exit, a warm-up still waiting is cancelled and a running one finished: a daemon thread
+    inside DuckDB while the interpreter shuts down aborts the process ("terminate called ...")."""
+    for warm in _WARMERS:
+        warm.cancel()
+    for warm in _WARMERS:
+        warm.join(timeout=60)
 
 
 def _build_sample(path: str) -> None:

@@ -231,10 +231,13 @@ class Connection:
             raise
 
     def close(self) -> None:
+        self.closed = True  # a cache still holding this wrapper asks for a fresh one (ui.common)
         try:
             self._con.close()
         except duckdb.Error:
             pass
+
+    closed = False
 
     def __getattr__(self, name):
         return getattr(self._raw(), name)

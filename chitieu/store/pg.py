@@ -317,7 +317,10 @@ class PgConnection:
     def execute(self, sql: str, params=None) -> Cursor:
         return Cursor(self).execute(sql, params)
 
+    closed = False
+
     def close(self) -> None:
+        self.closed = True
         self.pool.close()
 
     def mark_broken(self) -> None:  # the pool checks connections itself
