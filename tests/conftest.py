@@ -282,6 +282,14 @@ def bundled_db(tmp_path_factory) -> Path | str:
     return _keep_template(path)
 
 
+def login_form(at, name: str, password: str = DEMO_PASSWORD):
+    """Sign in through the sidebar's login form as a person would (AppTest); returns the rerun app."""
+    at.text_input(key="login_name").input(name)
+    at.text_input(key="login_password").input(password)
+    next(b for b in at.button if b.label == "Đăng nhập").click()
+    return at.run()
+
+
 def fill_template(data: bytes, values: dict[str, object], period: str = "Cả năm",
                   standing: str = "Chính thức") -> bytes:
     """Fill the downloaded actuals template like an analyst: for each row whose indicator code is in

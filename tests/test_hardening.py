@@ -23,6 +23,7 @@ from chitieu.store import close_db, memory_db, open_db, query_df
 from chitieu.store import audit as audit_store
 from chitieu.store import plans as plan_store
 from chitieu.store import users as user_store
+from tests.conftest import login_form
 from tests.test_auth import PASSWORD, run_cli
 from tests.test_faults import INDICATORS, import_bytes, seed, workbook
 
@@ -578,11 +579,7 @@ def test_audit_page_listed_only_for_admins(ui_db, monkeypatch):
                 assert not at.exception and at.dataframe
 
 
-def login(at: AppTest, name: str, password: str) -> AppTest:
-    at.text_input(key="login_name").input(name)
-    at.text_input(key="login_password").input(password)
-    next(b for b in at.button if b.label == "Đăng nhập").click()
-    return at.run()
+login = login_form  # the one sign-in helper (tests/conftest.py)
 
 
 def test_login_form_right_wrong_and_disabled(ui_db, monkeypatch):

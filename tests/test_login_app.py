@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 import ui.auth as auth_ui
 from chitieu import auth
 from chitieu.store import close_db, open_db, query_df
-from tests.conftest import DEMO_PASSWORD, make_demo_db
+from tests.conftest import DEMO_PASSWORD, login_form, make_demo_db
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,11 +46,7 @@ def dashboard(db, monkeypatch) -> AppTest:
     return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
 
 
-def login(at: AppTest, name: str, password: str) -> AppTest:
-    at.text_input(key="login_name").input(name)
-    at.text_input(key="login_password").input(password)
-    next(b for b in at.button if b.label == "Đăng nhập").click()
-    return at.run()
+login = login_form  # the one sign-in helper (tests/conftest.py)
 
 
 def errors(at: AppTest) -> str:

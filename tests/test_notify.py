@@ -32,7 +32,7 @@ from chitieu.store import notify as notify_store
 from chitieu.store.audit import recent
 from chitieu.store.users import add_user, set_disabled
 from tests.actuals_helpers import fresh_db
-from tests.conftest import DEMO_PASSWORD, make_demo_db, new_database
+from tests.conftest import DEMO_PASSWORD, login_form, make_demo_db, new_database
 from tests.make_fixtures import QN, TK
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -271,10 +271,7 @@ def dashboard(db, monkeypatch, user: str | None = None) -> AppTest:
 
 
 def login(at: AppTest, name: str) -> AppTest:
-    at.text_input(key="login_name").input(name)
-    at.text_input(key="login_password").input(DEMO_PASSWORD)
-    next(b for b in at.button if b.label == "Đăng nhập").click()
-    at.run()
+    at = login_form(at, name)
     assert not at.exception, [e.value for e in at.exception]
     return at
 

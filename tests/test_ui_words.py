@@ -26,7 +26,7 @@ from chitieu.filetypes import check_upload, size_text
 from chitieu.errors import UserError
 from chitieu.store import close_db, open_db
 from chitieu.store.users import add_user
-from tests.conftest import DEMO_PASSWORD, make_demo_db
+from tests.conftest import DEMO_PASSWORD, login_form, make_demo_db
 from ui.i18n import role_label
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,11 +65,7 @@ def open_page(db, monkeypatch, page: str, user: str | None = None, query: dict |
     return at
 
 
-def login(at: AppTest, name: str) -> AppTest:
-    at.text_input(key="login_name").input(name)
-    at.text_input(key="login_password").input(DEMO_PASSWORD)
-    next(b for b in at.button if b.label == "Đăng nhập").click()
-    return at.run()
+login = login_form  # the one sign-in helper (tests/conftest.py)
 
 
 def shown(at: AppTest) -> list[str]:
