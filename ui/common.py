@@ -638,6 +638,17 @@ def table(df, columns: dict[str, str], numbers: Sequence[str] = (), percents: Se
     return st.dataframe(vn_table(view, numeric, pcts), hide_index=True, **kw)
 
 
+def with_texts(rows, language: str) -> pd.DataFrame:
+    """`rows` (status-table rows) with the columns a table shows in words: target ('≥ 95%'),
+    actual_text ('93,1% (Cả năm) ◇') and status_text ('✔ Đạt')."""
+    from ui.format import target_text
+    from ui.i18n import status_label
+    return rows.assign(target=[target_text(c, v, h, u, language) for c, v, h, u in
+                               zip(rows["comparator"], rows["value"], rows["value_high"], rows["unit"])],
+                       actual_text=actual_text(rows, language),
+                       status_text=rows["status"].map(lambda s: status_label(s, language)))
+
+
 def actual_text(rows, language: str, with_period: bool = True) -> list[str]:
     """'93,1% (Cả năm) ◇' per row: the figure with its unit, its period and the illustrative mark."""
     from ui.format import with_unit

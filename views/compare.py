@@ -2,8 +2,8 @@
 import streamlit as st
 
 from ui import common, national
-from ui.format import comparator_label, name_unit, target_text
-from ui.i18n import indicator_name, status_label, t
+from ui.format import comparator_label, name_unit
+from ui.i18n import indicator_name, t
 
 f = common.filters()
 lang, year, period = f["lang"], f["year"], f["period"]
@@ -66,9 +66,7 @@ else:  # targets exist, figures do not: say so, with the year
     common.empty_state(t("no_actuals_selection", lang, name=names[rank_code], year=year))
 
 st.subheader(t("side_by_side", lang))
-view = sel.assign(target=[target_text(c, v, h, u, lang) for c, v, h, u in
-                          zip(sel["comparator"], sel["value"], sel["value_high"], sel["unit"])],
-                  status_text=sel["status"].map(lambda s: status_label(s, lang)), actual_text=common.actual_text(sel, lang))
+view = common.with_texts(sel, lang)
 common.table(view, dict(zip(["locality", "indicator_name", "target", "actual_text", "percent", "status_text"],
                             common.headers(lang, "locality", "indicator", "target", "actual", "percent", "status"))),
              percents=["percent"], wide=["locality", "indicator_name", "actual_text"], key="compare_table")

@@ -2,8 +2,8 @@
 import streamlit as st
 
 from ui import common
-from ui.format import name_unit, target_text
-from ui.i18n import status_label, t
+from ui.format import name_unit
+from ui.i18n import t
 
 f = common.filters()
 lang, period = f["lang"], f["period"]
@@ -45,10 +45,7 @@ common.chart("timeline_chart", sel[sel["unit"] == unit], t("timeline_title", lan
              lang, key="timeline")
 
 view = sel.sort_values(["year", "locality"], ascending=[False, True])
-view = view.assign(target=[target_text(c, v, h, u, lang) for c, v, h, u in
-                           zip(view["comparator"], view["value"], view["value_high"], view["unit"])],
-                   status_text=view["status"].map(lambda s: status_label(s, lang)),
-                   actual_text=common.actual_text(view, lang))
+view = common.with_texts(view, lang)
 common.table(view, dict(zip(["year", "locality", "target", "actual_text", "percent", "status_text"],
                             common.headers(lang, "year", "locality", "target", "actual", "percent", "status"))),
              percents=["percent"], wide=["locality", "actual_text", "status_text"], key="indicator_table")

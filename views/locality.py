@@ -2,7 +2,6 @@
 import streamlit as st
 
 from ui import charts, common, report
-from ui.format import target_text
 from ui.i18n import category_label, indicator_name, status_label, t
 
 f = common.filters()
@@ -43,11 +42,7 @@ common.chart("bullet_chart", rows, t("bullet_title", lang, name=name, year=year)
 st.caption(t("bullet_help", lang))
 
 st.subheader(t("details", lang))
-table = rows.assign(status_text=rows["status"].map(lambda s: status_label(s, lang)),
-                    name=[indicator_name(r, lang) for r in rows.to_dict("records")],
-                    actual_text=common.actual_text(rows, lang),
-                    target=[target_text(c, v, h, u, lang) for c, v, h, u in
-                            zip(rows["comparator"], rows["value"], rows["value_high"], rows["unit"])])
+table = common.with_texts(rows, lang).assign(name=[indicator_name(r, lang) for r in rows.to_dict("records")])
 common.table(table, dict(zip(["number", "status_text", "name", "target", "actual_text", "percent", "text"],
                              common.headers(lang, "col_number", "status", "indicator", "target", "actual", "percent",
                                             "plan_sentence"))),

@@ -2,7 +2,6 @@
 import streamlit as st
 
 from ui import common, cycle, national
-from ui.format import target_text
 from ui.i18n import indicator_name, status_icon, t
 
 f = common.filters()
@@ -43,11 +42,8 @@ else:  # each "why", the details and the counts table are drawn once opened (com
         with details:
             common.status_list(behind.iloc[5:], lang, with_locality=True, limit=45, lazy="why_more",
                                heads=v["behind_heads"][5:])
-            common.table(behind.assign(name=[indicator_name(r, lang) for r in behind.to_dict("records")],
-                                       actual_text=common.actual_text(behind, lang),
-                                       target=[target_text(c, val, h, u, lang) for c, val, h, u in
-                                               zip(behind["comparator"], behind["value"], behind["value_high"],
-                                                   behind["unit"])]),
+            common.table(common.with_texts(behind, lang).assign(
+                             name=[indicator_name(r, lang) for r in behind.to_dict("records")]),
                          dict(zip(["locality_name", "name", "target", "actual_text", "percent"],
                                   common.headers(lang, "locality", "indicator", "target", "actual", "percent"))),
                          percents=["percent"], wide=["locality_name", "name", "actual_text"])
