@@ -43,6 +43,23 @@ def _require_browser():
         pytest.skip("chromium or playwright missing (apt-get install chromium chromium-driver)")
 
 
+def wait_healthy(base: str, proc: subprocess.Popen, timeout: float, log_path: Path) -> None:
+    """Wait until the Streamlit server at `base` answers its health check; fail the test with the
+    server's log when it exits or stays silent for `timeout` seconds."""
+    deadline = time.time() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        if proc.poll() is not None or time.time() > deadline:
+            pytest.fail(f"streamlit did not answer on {base} (exit code {proc.poll()}):\n"
+                        + log_path.read_text(errors="replace")[-4000:])
+        time.sleep(0.3)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -67,17 +84,7 @@ def live_app(db: Path, log_name: str, env_extra: dict[str, str] | None = None,
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.time() + timeout
-            while True:
-                try:
-                    with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                        if r.read().strip() == b"ok":
-                            break
-                except OSError:
-                    pass
-                if proc.poll() is not None or time.time() > deadline:
-                    pytest.fail(f"streamlit did not start: {log_path.read_text(errors='replace')}")
-                time.sleep(0.3)
+            wait_healthy(base, proc, timeout, log_path)
             yield base
         finally:
             try:

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DEMO_PASSWORD
+from tests.live_server import wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,15 +55,7 @@ def fresh_server(tmp_path_factory):
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline, healthy = time.time() + 120, False
-        while time.time() < deadline and proc.poll() is None:
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                    healthy = r.read().strip() == b"ok"
-                    break
-            except OSError:
-                time.sleep(0.5)
-        assert healthy, f"no answer on {base} (exit code {proc.poll()}):\n{log_path.read_text(errors='replace')}"
+        wait_healthy(base, proc, 120, log_path)
         yield base, proc, log_path
     finally:
         try:

@@ -36,6 +36,7 @@ from chitieu.store import users as user_store
 from loaders.actuals.excel_template import template_bytes
 from tests import make_fixtures as fx
 from tests.test_e2e_browser import CHROMIUM, CHROMIUM_ARGS, _free_port, _require_browser
+from tests.live_server import wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "mat-khau-soak-1"
@@ -133,17 +134,7 @@ def setup(tmp_path_factory):
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                pytest.fail("streamlit did not start: " + (d / "server.log").read_text(errors="replace")[-2000:])
-            time.sleep(0.3)
+        wait_healthy(base, proc, 60, d / "server.log")
         yield {"base": base, "port": port, "pid": proc.pid, "db": db, "files": files, "proc": proc,
                "before_db": before_db}
     finally:
