@@ -125,10 +125,7 @@ class ServerUnavailable(DatabaseFault):
             "keeps failing, tell the server administrator.", f"{url}: {detail}".strip(": "))
 
 
-def is_server(location) -> bool:
-    """True for a server database address (postgresql://...), False for a DuckDB file."""
-    from chitieu.settings import is_server_db
-    return is_server_db(location)
+from chitieu.settings import is_server_db as is_server  # noqa: E402 - postgresql://... rather than a DuckDB file
 
 
 def db_exists(location) -> bool:

@@ -44,10 +44,6 @@ _TX_END = re.compile(r"^\s*(COMMIT|ROLLBACK|END|ABORT)\b", re.I)
 _CHECKPOINT = re.compile(r"^\s*CHECKPOINT\s*;?\s*$", re.I)
 
 
-def is_server_url(location) -> bool:
-    return str(location).startswith(("postgresql://", "postgres://"))
-
-
 def safe_url(url: str) -> str:
     """The address without its password (for logs and messages)."""
     parts = urlsplit(str(url))
@@ -142,7 +138,6 @@ class Cursor:
         self._rows: list[tuple] = []
         self._pos = 0
         self.description = None
-        self._frames: list[str] = []
 
     # -- running ----------------------------------------------------------------------
     def _run(self, sql: str, params=None, many: bool = False):
@@ -258,7 +253,6 @@ class Cursor:
             with cur.copy(f'COPY "{name}" ({names}) FROM STDIN') as copy:
                 for row in frame.itertuples(index=False, name=None):
                     copy.write_row([None if _missing(v) else _param(v) for v in row])
-        self._frames.append(name)
         return self
 
     def unregister(self, name: str):
@@ -269,8 +263,7 @@ class Cursor:
 
     def close(self):
         if self._held is not None:  # a transaction left open: roll it back, give the connection back
-            try:
-                self._held.rollback()
+            try:  # explicit SQL: psycopg's own rollback() does nothing on an autocommit connection
                 self._exec(self._held, "ROLLBACK", None, False)
             except Error:
                 pass
