@@ -26,7 +26,7 @@ import streamlit as st
 from chitieu import settings
 from chitieu.periods import ALL_PERIODS, STANDINGS
 from chitieu.store import DatabaseBusy, db_exists, open_db, reads
-from chitieu.store.version import bump_data_version, data_version
+from chitieu.store.version import data_version
 from ui.i18n import t
 
 # ---------------------------------------------------------------- connection and cached reads
@@ -197,11 +197,9 @@ def chart(builder: str, rows, title: str, language: str, key: str, where=None) -
 
 
 def after_write() -> None:
-    """Call after every write (plan stored, upload confirmed or undone)."""
-    try:
-        bump_data_version(con())  # caches of every process key on it
-    except Exception:  # noqa: BLE001 — a read-only store wrote nothing; clearing below still helps
-        pass
+    """Call after every write (plan stored, upload confirmed or undone): the write's transaction has
+    moved the data version on for every process (chitieu.store.transaction); this process drops
+    what it kept and reads the new version for the rest of the run."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
     if (ctx := get_script_run_ctx()) is not None:
         ctx._chitieu_version = None  # the rest of this run reads the new version

@@ -24,9 +24,8 @@ from chitieu.textnorm import nfc
 from chitieu.store import notify as notify_hook  # issue 13: the inbox and e-mail
 
 
-def _bump(con) -> None:
-    from chitieu.store.version import bump_data_version
-    bump_data_version(con)
+def _after_commit(con) -> None:
+    # (the step's own transaction already moved the data version on)
     notify_hook.after_commit(con)  # e-mail the step's notifications, after its commit
 
 
@@ -71,7 +70,7 @@ def set_deadline(con, user: auth.User | None, year: int, period, cutoff: date, d
         record(cur, actor or getattr(user, "username", None), "cycle.deadline", "period", f"{year}:{p.code}",
                {"cutoff": before.cutoff, "due": before.due, "source": before.source},
                {"cutoff": cutoff, "due": due})
-    _bump(con)
+    _after_commit(con)
     return deadline(con, year, p.code)
 
 
@@ -148,7 +147,7 @@ def act(con, user, action: str, scheme: str, code: str, year: int, period, comme
         record(cur, who, f"cycle.{action}", "period", f"{scheme}:{code}:{year}:{p.code}",
                {"state": before}, {"state": after, "comment": comment})
         notify_hook.cycle_step(cur, action, who, scheme, code, year, p.code, comment)
-    _bump(con)
+    _after_commit(con)
     return after
 
 
@@ -317,7 +316,7 @@ def request_explanation(con, user, scheme: str, code: str, indicator: str, scope
                {"locality": f"{scheme}:{code}", "indicator": indicator, "scope": scope, "year": year,
                 "message": message, "due": due})
         notify_hook.request_step(cur, "explain.request", rid, who)
-    _bump(con)
+    _after_commit(con)
     return int(rid)
 
 
@@ -356,7 +355,7 @@ def answer_request(con, user, request_id: int, text: str, actor: str | None = No
             after["attachment"] = {"file": file[0], "kind": file[1], "bytes": file[2], "sha256": file[3]}
         record(cur, who, "explain.answer", "explain_request", str(rid), {"answer": old}, after)
         notify_hook.request_step(cur, "explain.answer", request_id, who)
-    _bump(con)
+    _after_commit(con)
 
 
 def close_request(con, user, request_id: int, actor: str | None = None) -> None:
@@ -372,7 +371,7 @@ def close_request(con, user, request_id: int, actor: str | None = None) -> None:
         record(cur, who, "explain.close", "explain_request", str(request_id), {"state": req["state"]},
                {"state": "closed"})
         notify_hook.request_step(cur, "explain.close", request_id, who)
-    _bump(con)
+    _after_commit(con)
 
 
 def requests(con, scheme: str | None = None, code: str | None = None, year: int | None = None,
